@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as nodePath from 'node:path';
+import { PondError, errnoCode, toPondError } from '../../errors.js';
+import type { FileInfo, Storage } from './Storage.js';
+
+// Temp files live in a `.tmp/` folder beside their final name: Delta readers ignore
+// dot-folders inside `_delta_log/`, and a hard link needs the same filesystem.
+const TMP_DIR = '.tmp';
+
+/** A Storage over a local directory. */
+export class LocalStorage implements Storage {
+  readonly location: string;
+
+  constructor(readonly root: string) {
+    this.location = root;
+  }
+
+  private abs(path: string): string {
+    if (path.split('/').includes('..')) {
+      throw new PondError('EINVAL', `path escapes the store: ${path}`, { path });
+    }
+    return nodePath.join(this.root, path);
+  }
+
+  async list(dir: string): Promise<FileInfo[]> {
+    const base = this.abs(dir);
+    let names: string[];
+    try {
+      names = await fsp.readdir(base);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return [];
+      throw toPondError(err, 'list', dir);
+    }
+    const out: FileInfo[] = [];
+    await Promise.all(names.map(async (name) => {
+      try {
+        const st = await fsp.stat(nodePath.join(base, name));
+        if (st.isFile()) out.push({ path: joinRel(dir, name), size: st.size, mtimeMs: st.mtimeMs });
+      } catch (err) {
+        // A file removed between readdir and stat is simply not listed.
+        if (errnoCode(err) !== 'ENOENT') throw toPondError(err, 'list', joinRel(dir, name));
+      }
+    }));
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return out;
+  }
+
+  async names(dir: string): Promise<string[]> {
+    try {
+      const ents = await fsp.readdir(this.abs(dir), { withFileTypes: true });
+      return ents.filter((e) => e.isFile()).map((e) => e.name).sort();
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return [];
+      throw toPondError(err, 'list', dir);
+    }
+  }
+
+  async listDirs(dir: string): Promise<string[]> {
+    try {
+      const ents = await fsp.readdir(this.abs(dir), { withFileTypes: true });
+      return ents.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return [];
+      throw toPondError(err, 'list', dir);
+    }
+  }
+
+  async read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
+    try {
+      if (!range) return await fsp.readFile(this.abs(path));
+      const fh = await fsp.open(this.abs(path), 'r');
+      try {
+        const buf = Buffer.allocUnsafe(range.length);
+        const { bytesRead } = await fh.read(buf, 0, range.length, range.offset);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') {
+        throw new PondError('ENOENT', `missing file ${nodePath.join(this.root, path)}`, { op: 'read', path, cause: err });
+      }
+      throw toPondError(err, 'read', path);
+    }
+  }
+
+  async stat(path: string): Promise<FileInfo | undefined> {
+    try {
+      const st = await fsp.stat(this.abs(path));
+      return { path, size: st.size, mtimeMs: st.mtimeMs };
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw toPondError(err, 'stat', path);
+    }
+  }
+
+  async putIfAbsent(path: string, data: Uint8Array): Promise<void> {
+    const target = this.abs(path);
+    const tmp = await this.writeTemp(target, data);
+    try {
+      await fsp.link(tmp, target);
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST') {
+        throw new PondError('EEXIST', `already exists: ${target}`, { op: 'putIfAbsent', path, cause: err });
+      }
+      throw toPondError(err, 'putIfAbsent', path);
+    } finally {
+      await fsp.unlink(tmp).catch(() => undefined);
+    }
+    await fsyncDir(nodePath.dirname(target));
+  }
+
+  async put(path: string, data: Uint8Array): Promise<void> {
+    const target = this.abs(path);
+    const tmp = await this.writeTemp(target, data);
+    try {
+      await fsp.rename(tmp, target);
+    } catch (err) {
+      await fsp.unlink(tmp).catch(() => undefined);
+      throw toPondError(err, 'put', path);
+    }
+    await fsyncDir(nodePath.dirname(target));
+  }
+
+  async delete(path: string): Promise<void> {
+    try {
+      await fsp.unlink(this.abs(path));
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw toPondError(err, 'delete', path);
+    }
+  }
+
+  /** Writes data to a fresh temp file beside `target` and fsyncs it. */
+  private async writeTemp(target: string, data: Uint8Array): Promise<string> {
+    const dir = nodePath.dirname(target);
+    const tmpDir = nodePath.join(dir, TMP_DIR);
+    const tmp = nodePath.join(tmpDir, `${randomUUID()}.tmp`);
+    try {
+      await fsp.mkdir(tmpDir, { recursive: true });
+      const fh = await fsp.open(tmp, 'wx');
+      try {
+        await fh.writeFile(data);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      return tmp;
+    } catch (err) {
+      await fsp.unlink(tmp).catch(() => undefined);
+      throw toPondError(err, 'write', target);
+    }
+  }
+}
+
+function joinRel(dir: string, name: string): string {
+  return dir === '' || dir === '.' ? name : `${dir.replace(/\/$/, '')}/${name}`;
+}
+
+/** Makes a new directory entry durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } catch (err) {
+    // Some filesystems refuse fsync on directories; the data itself is already synced.
+    if (errnoCode(err) !== 'EINVAL') throw err;
+  } finally {
+    await fh.close();
+  }
+}

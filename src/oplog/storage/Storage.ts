@@ -1,0 +1,39 @@
+// The oplog's only IO boundary. Everything above reads and writes through it, so the
+// same code can serve a local directory, an in-memory map (tests) or, later, an object
+// store. Paths are relative to the store's root and use '/' separators.
+
+export interface FileInfo {
+  /** Path relative to the store root. */
+  path: string;
+  size: number;
+  /** Last modification time in milliseconds since the epoch. */
+  mtimeMs: number;
+}
+
+export interface Storage {
+  /** A short description for error messages, e.g. the root directory. */
+  readonly location: string;
+  /**
+   * Names of the files (not directories) directly inside `dir`, sorted; an empty list when
+   * `dir` is missing. Cheap: no per-file stat (a log may hold 100,000 commits).
+   */
+  names(dir: string): Promise<string[]>;
+  /** Files (not directories) directly inside `dir` with size and mtime; [] when missing. */
+  list(dir: string): Promise<FileInfo[]>;
+  /** Sub-directory names directly inside `dir`; an empty list when `dir` is missing. */
+  listDirs(dir: string): Promise<string[]>;
+  /** The whole file, or `length` bytes from `offset`. Throws PondError ENOENT when missing. */
+  read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array>;
+  /** undefined when missing. */
+  stat(path: string): Promise<FileInfo | undefined>;
+  /**
+   * Writes a new file only if none exists at `path`, durably (data fsynced before the name
+   * appears). Throws PondError EEXIST, leaving the existing file untouched, when it exists.
+   * This is the Delta commit primitive: never a rename over an existing name.
+   */
+  putIfAbsent(path: string, data: Uint8Array): Promise<void>;
+  /** Writes or replaces a file atomically and durably (for hints such as _last_checkpoint). */
+  put(path: string, data: Uint8Array): Promise<void>;
+  /** Removes a file; no error when it is already gone. */
+  delete(path: string): Promise<void>;
+}
