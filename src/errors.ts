@@ -6,7 +6,7 @@ export type ErrorCode =
   // POSIX codes, spelled as Linux spells them (fuse/ maps them to numbers).
   | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EROFS' | 'EIO'
   | 'EINVAL' | 'ENAMETOOLONG' | 'ELOOP' | 'EXDEV' | 'EPERM' | 'EACCES' | 'EBADF'
-  | 'ENOSPC' | 'ENODATA' | 'ERANGE' | 'EFBIG' | 'EBUSY' | 'EMLINK' | 'ENOTSUP'
+  | 'ENOSPC' | 'ENODATA' | 'ERANGE' | 'E2BIG' | 'EFBIG' | 'EBUSY' | 'EMLINK' | 'ENOTSUP'
   // Domain codes.
   | 'ECORRUPT'       // a log file, checkpoint or data file is damaged or inconsistent
   | 'ECONFLICT'      // another writer committed the same version first

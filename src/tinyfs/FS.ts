@@ -1,0 +1,382 @@
+import { PondError } from '../errors.js';
+import type { Backend } from './Backend.js';
+import { ChangeSet } from './changes.js';
+import { EMPTY_CONTENT } from './ContentSource.js';
+import { checkName } from './names.js';
+import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
+import { type Walk, lookupIn, walk, walkParent } from './resolve.js';
+import type { Caller, NodeMeta, Stat } from './types.js';
+
+export const RENAME_NOREPLACE = 1;
+export const RENAME_EXCHANGE = 2;
+export const XATTR_CREATE = 1;
+export const XATTR_REPLACE = 2;
+
+/**
+ * The filesystem: POSIX rules over nodes that a Backend loads lazily. Every change marks
+ * what it touched in a ChangeSet, which the persistence layer takes at flush time.
+ * Path methods take absolute pond paths; node methods serve open file handles.
+ */
+export class FS {
+  private changes = new ChangeSet();
+
+  constructor(readonly backend: Backend, readonly root: DirNode, private readonly clock: () => number = Date.now) {}
+
+  static async open(backend: Backend, clock?: () => number): Promise<FS> {
+    return new FS(backend, await backend.root(), clock);
+  }
+
+  // ---- resolution -------------------------------------------------------------------
+
+  /** A directory's entries, loading them on first use. Dynamic directories have none. */
+  readonly entriesOf = async (dir: DirNode): Promise<Map<string, Node>> => {
+    if (dir.entries) return dir.entries;
+    if (dir.source) return new Map();
+    const loaded = await this.backend.loadEntries(dir);
+    // Two concurrent loads of one directory: the first one to finish wins.
+    dir.entries ??= loaded;
+    return dir.entries;
+  };
+
+  async resolve(path: string, follow = true): Promise<Node> {
+    return (await walk(this.root, path, follow, this.entriesOf)).node;
+  }
+
+  walk(path: string, follow = true): Promise<Walk> {
+    return walk(this.root, path, follow, this.entriesOf);
+  }
+
+  lookup(dir: DirNode, name: string): Promise<Node | undefined> {
+    return lookupIn(dir, name, this.entriesOf);
+  }
+
+  async stat(path: string, follow = false): Promise<Stat> {
+    return (await this.resolve(path, follow)).stat();
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await this.resolve(path, false);
+      return true;
+    } catch (err) {
+      if (err instanceof PondError && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return false;
+      throw err;
+    }
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    const node = await this.resolve(path, true);
+    if (node.kind !== 'directory') throw new PondError('ENOTDIR', `not a directory: ${path}`, { op: 'readdir', path });
+    return this.list(node);
+  }
+
+  /** Names in a directory, in a stable (sorted) order. */
+  async list(dir: DirNode): Promise<string[]> {
+    if (dir.source) return dir.source.list();
+    return [...(await this.entriesOf(dir)).keys()].sort();
+  }
+
+  async readlink(path: string): Promise<string> {
+    const node = await this.resolve(path, false);
+    if (node.kind !== 'symlink') throw new PondError('EINVAL', `not a symbolic link: ${path}`, { op: 'readlink', path });
+    return node.target;
+  }
+
+  // ---- namespace changes ------------------------------------------------------------
+
+  async mkdir(path: string, perm: number, caller: Caller): Promise<DirNode> {
+    const { dir, name, entries } = await this.parentForCreate(path, 'mkdir');
+    const id = this.backend.newId();
+    const node = new DirNode(id, id, this.newMeta(perm, caller, 2), false, new Map());
+    this.addEntry(dir, entries, name, node);
+    dir.meta.nlink++;
+    this.changes.node(node, { created: true });
+    return node;
+  }
+
+  /** Creates a regular file; with `exclusive` false an existing file is returned as is. */
+  async create(path: string, perm: number, caller: Caller, exclusive = true): Promise<FileNode> {
+    const { dir, name } = await walkParent(this.root, path, this.entriesOf);
+    const existing = await lookupIn(dir, name, this.entriesOf);
+    if (existing && !exclusive) {
+      const node = existing.kind === 'symlink' ? await this.resolve(path, true) : existing;
+      if (node.kind === 'directory') throw new PondError('EISDIR', `is a directory: ${path}`, { op: 'create', path });
+      return node as FileNode;
+    }
+    const p = await this.parentForCreate(path, 'create');
+    const node = new FileNode(this.backend.newId(), p.dir.id, this.newMeta(perm, caller, 1), false, EMPTY_CONTENT);
+    this.addEntry(p.dir, p.entries, p.name, node);
+    this.changes.node(node, { created: true, content: true });
+    return node;
+  }
+
+  async symlink(target: string, path: string, caller: Caller): Promise<SymlinkNode> {
+    if (target === '') throw new PondError('ENOENT', 'empty symlink target', { op: 'symlink', path });
+    const { dir, name, entries } = await this.parentForCreate(path, 'symlink');
+    const node = new SymlinkNode(this.backend.newId(), dir.id, this.newMeta(0o777, caller, 1), false, target);
+    this.addEntry(dir, entries, name, node);
+    this.changes.node(node, { created: true, content: true });
+    return node;
+  }
+
+  async link(existingPath: string, newPath: string): Promise<Node> {
+    const node = await this.resolve(existingPath, false);
+    if (node.kind === 'directory') throw new PondError('EPERM', `hard link to a directory: ${existingPath}`, { op: 'link', path: existingPath });
+    const { dir, name, entries } = await this.parentForCreate(newPath, 'link');
+    this.writable(node, newPath);
+    this.addEntry(dir, entries, name, node);
+    node.meta.nlink++;
+    node.meta.ctime = this.clock();
+    this.changes.node(node);
+    return node;
+  }
+
+  async unlink(path: string): Promise<void> {
+    const { dir, name, entries, node } = await this.existingChild(path, 'unlink');
+    if (node.kind === 'directory') throw new PondError('EISDIR', `is a directory: ${path}`, { op: 'unlink', path });
+    this.removeEntry(dir, entries, name);
+    this.dropLink(node);
+  }
+
+  async rmdir(path: string): Promise<void> {
+    const { dir, name, entries, node } = await this.existingChild(path, 'rmdir');
+    if (node.kind !== 'directory') throw new PondError('ENOTDIR', `not a directory: ${path}`, { op: 'rmdir', path });
+    if (node.source) throw new PondError('EBUSY', `cannot remove ${path}`, { op: 'rmdir', path });
+    if ((await this.entriesOf(node)).size > 0) throw new PondError('ENOTEMPTY', `directory not empty: ${path}`, { op: 'rmdir', path });
+    this.removeEntry(dir, entries, name);
+    dir.meta.nlink--;
+    node.meta.nlink = 0;
+    this.changes.node(node);
+  }
+
+  async rename(src: string, dst: string, flags = 0): Promise<void> {
+    const s = await this.existingChild(src, 'rename');
+    const d = await walkParent(this.root, dst, this.entriesOf);
+    checkName(d.name, dst);
+    this.writable(d.dir, dst);
+    if (d.dir.source) throw new PondError('EROFS', `read-only: ${dst}`, { op: 'rename', path: dst });
+    const dEntries = await this.entriesOf(d.dir);
+    const target = dEntries.get(d.name);
+    if (flags & RENAME_NOREPLACE && target) throw new PondError('EEXIST', `file exists: ${dst}`, { op: 'rename', path: dst });
+    if (target === s.node) return; // two names of one node: POSIX says do nothing
+    if (s.node.kind === 'directory' && d.chain.includes(s.node)) {
+      throw new PondError('EINVAL', `cannot move a directory into itself: ${src} -> ${dst}`, { op: 'rename', path: src });
+    }
+    if (flags & RENAME_EXCHANGE) {
+      if (!target) throw new PondError('ENOENT', `no such file or directory: ${dst}`, { op: 'rename', path: dst });
+      if (target.kind === 'directory' && s.chain.includes(target)) {
+        throw new PondError('EINVAL', `cannot move a directory into itself: ${dst} -> ${src}`, { op: 'rename', path: dst });
+      }
+      this.changes.entry(s.dir, s.name);
+      this.changes.entry(d.dir, d.name);
+      s.entries.set(s.name, target);
+      dEntries.set(d.name, s.node);
+      if (s.dir !== d.dir) {
+        const delta = (s.node.kind === 'directory' ? 1 : 0) - (target.kind === 'directory' ? 1 : 0);
+        d.dir.meta.nlink += delta;
+        s.dir.meta.nlink -= delta;
+      }
+      this.touchAll([s.node, target], [s.dir, d.dir]);
+      return;
+    }
+    if (target) {
+      if (s.node.kind === 'directory') {
+        if (target.kind !== 'directory') throw new PondError('ENOTDIR', `not a directory: ${dst}`, { op: 'rename', path: dst });
+        if ((await this.entriesOf(target)).size > 0) throw new PondError('ENOTEMPTY', `directory not empty: ${dst}`, { op: 'rename', path: dst });
+      } else if (target.kind === 'directory') {
+        throw new PondError('EISDIR', `is a directory: ${dst}`, { op: 'rename', path: dst });
+      }
+    }
+    this.changes.entry(s.dir, s.name);
+    this.changes.entry(d.dir, d.name);
+    s.entries.delete(s.name);
+    if (target) {
+      if (target.kind === 'directory') {
+        target.meta.nlink = 0;
+        d.dir.meta.nlink--;
+        this.changes.node(target);
+      } else {
+        this.dropLink(target);
+      }
+    }
+    dEntries.set(d.name, s.node);
+    if (s.node.kind === 'directory' && s.dir !== d.dir) {
+      s.dir.meta.nlink--;
+      d.dir.meta.nlink++;
+    }
+    this.touchAll([s.node], [s.dir, d.dir]);
+  }
+
+  // ---- node changes (also used through open file handles) ---------------------------
+
+  async read(file: FileNode, offset: number, length: number): Promise<Uint8Array> {
+    return file.content.read(offset, length);
+  }
+
+  async write(file: FileNode, offset: number, data: Uint8Array): Promise<number> {
+    this.writable(file);
+    await file.content.write(offset, data);
+    this.contentChanged(file, data.length);
+    return data.length;
+  }
+
+  async truncate(file: FileNode, size: number): Promise<void> {
+    this.writable(file);
+    if (size < 0) throw new PondError('EINVAL', 'negative size', { op: 'truncate' });
+    await file.content.truncate(size);
+    this.contentChanged(file, 0);
+  }
+
+  chmod(node: Node, perm: number): void {
+    this.writable(node);
+    node.meta.perm = perm & 0o7777;
+    this.metaChanged(node);
+  }
+
+  chown(node: Node, uid: number, gid: number): void {
+    this.writable(node);
+    // -1 (as an unsigned 32-bit value too) means "leave unchanged", as chown(2) says.
+    if (uid !== -1 && uid !== 0xffffffff) node.meta.uid = uid;
+    if (gid !== -1 && gid !== 0xffffffff) node.meta.gid = gid;
+    this.metaChanged(node);
+  }
+
+  utimens(node: Node, atime: number, mtime: number): void {
+    this.writable(node);
+    node.meta.atime = atime;
+    node.meta.mtime = mtime;
+    this.metaChanged(node);
+  }
+
+  getxattr(node: Node, name: string): Uint8Array {
+    const v = node.xattrs?.get(name);
+    if (!v) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'getxattr' });
+    return v;
+  }
+
+  listxattr(node: Node): string[] {
+    return node.xattrs ? [...node.xattrs.keys()] : [];
+  }
+
+  setxattr(node: Node, name: string, value: Uint8Array, flags = 0): void {
+    this.writable(node);
+    const has = node.xattrs?.has(name) ?? false;
+    if (flags & XATTR_CREATE && has) throw new PondError('EEXIST', `attribute exists: ${name}`, { op: 'setxattr' });
+    if (flags & XATTR_REPLACE && !has) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'setxattr' });
+    if (Buffer.byteLength(name) > 255) throw new PondError('ERANGE', 'attribute name too long', { op: 'setxattr' });
+    if (value.length > 65536) throw new PondError('E2BIG', 'attribute value too large', { op: 'setxattr' });
+    (node.xattrs ??= new Map()).set(name, value.slice());
+    this.metaChanged(node);
+  }
+
+  removexattr(node: Node, name: string): void {
+    this.writable(node);
+    if (!node.xattrs?.delete(name)) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'removexattr' });
+    if (node.xattrs.size === 0) node.xattrs = null;
+    this.metaChanged(node);
+  }
+
+  // ---- flushing ---------------------------------------------------------------------
+
+  /** Bytes written since the last flush (an upper bound); the flusher's pressure signal. */
+  get pendingBytes(): number {
+    return this.changes.bytes;
+  }
+
+  get hasChanges(): boolean {
+    return !this.changes.empty;
+  }
+
+  /** Hands the changes since the last flush to the persistence layer. */
+  takeChanges(): ChangeSet {
+    const taken = this.changes;
+    this.changes = new ChangeSet();
+    return taken;
+  }
+
+  /** A flush failed: its changes become pending again. */
+  restoreChanges(taken: ChangeSet): void {
+    this.changes.restore(taken);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------
+
+  private writable(node: Node, path?: string): void {
+    if (node.readOnly || this.backend.readOnly) {
+      throw new PondError('EROFS', `read-only file system${path ? `: ${path}` : ''}`, { path });
+    }
+  }
+
+  private newMeta(perm: number, caller: Caller, nlink: number): NodeMeta {
+    const now = this.clock();
+    return { perm: perm & 0o7777, uid: caller.uid, gid: caller.gid, nlink, atime: now, mtime: now, ctime: now };
+  }
+
+  private async parentForCreate(path: string, op: string): Promise<{ dir: DirNode; name: string; entries: Map<string, Node> }> {
+    const { dir, name } = await walkParent(this.root, path, this.entriesOf);
+    checkName(name, path);
+    this.writable(dir, path);
+    if (dir.source) throw new PondError('EROFS', `read-only file system: ${path}`, { op, path });
+    const entries = await this.entriesOf(dir);
+    if (entries.has(name)) throw new PondError('EEXIST', `file exists: ${path}`, { op, path });
+    return { dir, name, entries };
+  }
+
+  private async existingChild(path: string, op: string): Promise<{ dir: DirNode; name: string; entries: Map<string, Node>; node: Node; chain: DirNode[] }> {
+    const { dir, name, chain } = await walkParent(this.root, path, this.entriesOf);
+    if (name === '..') throw new PondError('ENOTEMPTY', `cannot ${op} '..': ${path}`, { op, path });
+    this.writable(dir, path);
+    if (dir.source) throw new PondError('EROFS', `read-only file system: ${path}`, { op, path });
+    const entries = await this.entriesOf(dir);
+    const node = entries.get(name);
+    if (!node) throw new PondError('ENOENT', `no such file or directory: ${path}`, { op, path });
+    return { dir, name, entries, node, chain };
+  }
+
+  private addEntry(dir: DirNode, entries: Map<string, Node>, name: string, node: Node): void {
+    this.changes.entry(dir, name);
+    entries.set(name, node);
+    this.touchDir(dir);
+  }
+
+  private removeEntry(dir: DirNode, entries: Map<string, Node>, name: string): void {
+    this.changes.entry(dir, name);
+    entries.delete(name);
+    this.touchDir(dir);
+  }
+
+  private dropLink(node: Node): void {
+    node.meta.nlink = Math.max(0, node.meta.nlink - 1);
+    node.meta.ctime = this.clock();
+    this.changes.node(node);
+  }
+
+  private touchDir(dir: DirNode): void {
+    const now = this.clock();
+    dir.meta.mtime = now;
+    dir.meta.ctime = now;
+    this.changes.node(dir);
+  }
+
+  private touchAll(nodes: Node[], dirs: DirNode[]): void {
+    const now = this.clock();
+    for (const n of nodes) {
+      n.meta.ctime = now;
+      this.changes.node(n);
+    }
+    for (const d of dirs) this.touchDir(d);
+  }
+
+  private contentChanged(file: FileNode, bytes: number): void {
+    const now = this.clock();
+    file.meta.mtime = now;
+    file.meta.ctime = now;
+    this.changes.node(file, { content: true });
+    this.changes.bytes += bytes;
+  }
+
+  private metaChanged(node: Node): void {
+    node.meta.ctime = this.clock();
+    this.changes.node(node);
+  }
+}

@@ -1,0 +1,135 @@
+import { type ContentSource, EMPTY_CONTENT } from './ContentSource.js';
+
+// The live content of a file: committed bytes (base) under an overlay of dirty pages.
+// Writes touch only the pages they cover, so a 1-byte change to a 1 GiB file costs one
+// page of memory until the next flush, and reads of untouched ranges go to the base.
+// freeze() hands a flush an immutable view while later writes go to a fresh overlay.
+
+export const PAGE_SIZE = 64 * 1024;
+
+export class FileContent implements ContentSource {
+  private pages = new Map<number, Uint8Array>();
+  /** Bytes of base beyond this offset read as zeros (a truncate cut them off). */
+  private baseLimit: number;
+  private _size: number;
+
+  constructor(private base: ContentSource = EMPTY_CONTENT) {
+    this._size = base.size;
+    this.baseLimit = base.size;
+  }
+
+  get size(): number {
+    return this._size;
+  }
+
+  /** True when there are writes or truncates not yet part of the base. */
+  get dirty(): boolean {
+    return this.pages.size > 0 || this._size !== this.base.size || this.baseLimit !== this.base.size;
+  }
+
+  /** Bytes held by the overlay (pinned until flushed). */
+  get dirtyBytes(): number {
+    return this.pages.size * PAGE_SIZE;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(offset + length, this._size);
+    if (end <= offset) return new Uint8Array(0);
+    // Fast path: a read that stays inside one dirty page.
+    const first = Math.floor(offset / PAGE_SIZE);
+    if (Math.floor((end - 1) / PAGE_SIZE) === first) {
+      const page = this.pages.get(first);
+      if (page) return page.subarray(offset - first * PAGE_SIZE, end - first * PAGE_SIZE);
+    }
+    if (this.pages.size === 0 && end <= this.baseLimit) return this.base.read(offset, end - offset);
+    const out = new Uint8Array(end - offset);
+    let pos = offset;
+    while (pos < end) {
+      const index = Math.floor(pos / PAGE_SIZE);
+      const pageStart = index * PAGE_SIZE;
+      const stop = Math.min(end, pageStart + PAGE_SIZE);
+      const page = this.pages.get(index);
+      if (page) {
+        out.set(page.subarray(pos - pageStart, stop - pageStart), pos - offset);
+      } else {
+        await this.readBase(pos, stop, out, pos - offset);
+      }
+      pos = stop;
+    }
+    return out;
+  }
+
+  async write(offset: number, data: Uint8Array): Promise<void> {
+    const end = offset + data.length;
+    let pos = offset;
+    while (pos < end) {
+      const index = Math.floor(pos / PAGE_SIZE);
+      const pageStart = index * PAGE_SIZE;
+      const stop = Math.min(end, pageStart + PAGE_SIZE);
+      const page = await this.pageForWrite(index, pos === pageStart && stop === pageStart + PAGE_SIZE);
+      page.set(data.subarray(pos - offset, stop - offset), pos - pageStart);
+      pos = stop;
+    }
+    if (end > this._size) this._size = end;
+  }
+
+  async truncate(size: number): Promise<void> {
+    if (size < this._size) {
+      // Zero the tail of the last kept page so a later extension reads zeros there.
+      const last = Math.floor(size / PAGE_SIZE);
+      const page = this.pages.get(last);
+      if (page) page.fill(0, size - last * PAGE_SIZE);
+      for (const index of [...this.pages.keys()]) if (index * PAGE_SIZE >= size) this.pages.delete(index);
+      if (size < this.baseLimit) this.baseLimit = size;
+    }
+    this._size = size;
+  }
+
+  /**
+   * An immutable view of the content as it is now, for a flush to read while writes go
+   * on. This object keeps the frozen view as its new base.
+   */
+  freeze(): ContentSource {
+    const frozen = new FileContent(this.base);
+    frozen.pages = this.pages;
+    frozen.baseLimit = this.baseLimit;
+    frozen._size = this._size;
+    this.base = frozen;
+    this.pages = new Map();
+    this.baseLimit = this._size;
+    return frozen;
+  }
+
+  /**
+   * After a flush committed `frozen` as `committed`: if nothing was written since the
+   * freeze, the committed source replaces the frozen overlay and its memory is released.
+   */
+  settle(frozen: ContentSource, committed: ContentSource): void {
+    if (this.base === frozen) this.base = committed;
+  }
+
+  private async pageForWrite(index: number, whole: boolean): Promise<Uint8Array> {
+    let page = this.pages.get(index);
+    if (page) return page;
+    page = new Uint8Array(PAGE_SIZE);
+    const pageStart = index * PAGE_SIZE;
+    if (!whole && pageStart < this._size) {
+      const stop = Math.min(pageStart + PAGE_SIZE, this._size);
+      await this.readBase(pageStart, stop, page, 0);
+    }
+    this.pages.set(index, page);
+    return page;
+  }
+
+  /** Copies base bytes [start, stop) into out at `at`; past baseLimit they are zeros. */
+  private async readBase(start: number, stop: number, out: Uint8Array, at: number): Promise<void> {
+    const limit = Math.min(stop, this.baseLimit);
+    if (limit > start) {
+      const bytes = await this.base.read(start, limit - start);
+      out.set(bytes, at);
+      out.fill(0, at + bytes.length, at + (stop - start));
+    } else {
+      out.fill(0, at, at + (stop - start));
+    }
+  }
+}
