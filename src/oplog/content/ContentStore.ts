@@ -1,0 +1,95 @@
+// Content-addressed chunk store: `<hh>/<sha256>` under the pond's content folder, outside
+// the Delta table so VACUUM never sees it. A chunk is named by the hash of its bytes, so
+// identical content anywhere in the pond is stored once, and every read is verified.
+import { createHash } from 'node:crypto';
+import { PondError, isPondError } from '../../errors.js';
+import type { Storage } from '../storage/index.js';
+import type { ChunkRef } from '../records/index.js';
+import { chunkAndStore, type StoredContent } from './chunkAndStore.js';
+import type { ChunkerOptions } from './Chunker.js';
+import { decodeChunk, encodeChunk } from './codec.js';
+
+export const DEFAULT_PARALLELISM = 8;
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function isSha256(s: string): boolean {
+  return /^[0-9a-f]{64}$/.test(s);
+}
+
+export class ContentStore {
+  /** @param parallelism how many chunk writes putAll and chunkAndStore keep in flight. */
+  constructor(readonly storage: Storage, readonly parallelism = DEFAULT_PARALLELISM) {}
+
+  static pathOf(sha256: string): string {
+    return `${sha256.slice(0, 2)}/${sha256}`;
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await this.storage.stat(ContentStore.pathOf(sha256))) !== undefined;
+  }
+
+  /** Stores a chunk durably unless it is already present. */
+  async put(chunk: Uint8Array): Promise<ChunkRef> {
+    const sha256 = sha256Hex(chunk);
+    const ref = { sha256, size: chunk.length };
+    const path = ContentStore.pathOf(sha256);
+    if (await this.storage.stat(path)) return ref;
+    try {
+      await this.storage.putIfAbsent(path, encodeChunk(chunk));
+    } catch (err) {
+      // A concurrent put of the same bytes won the name: the chunk is stored all the same.
+      if (!isPondError(err, 'EEXIST')) throw err;
+    }
+    return ref;
+  }
+
+  /** Stores many chunks, at most `parallelism` at a time; refs in input order. */
+  async putAll(chunks: ReadonlyArray<Uint8Array>, parallelism = this.parallelism): Promise<ChunkRef[]> {
+    const out = new Array<ChunkRef>(chunks.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const i = next++;
+        out[i] = await this.put(chunks[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallelism, chunks.length) }, worker));
+    return out;
+  }
+
+  /** The chunk's bytes, verified against its hash (and size, when the ref has one). */
+  async get(ref: ChunkRef | string): Promise<Uint8Array> {
+    const sha256 = typeof ref === 'string' ? ref : ref.sha256;
+    if (!isSha256(sha256)) throw new PondError('EINVAL', `bad chunk id ${sha256}`, { op: 'getChunk' });
+    const path = ContentStore.pathOf(sha256);
+    let file: Uint8Array;
+    try {
+      file = await this.storage.read(path);
+    } catch (err) {
+      if (isPondError(err, 'ENOENT')) {
+        // A referenced chunk that is gone is data loss, not a missing name: EIO.
+        throw new PondError('EIO', `missing chunk ${sha256} in ${this.storage.location}`, { op: 'getChunk', path, cause: err });
+      }
+      throw err;
+    }
+    let data: Uint8Array;
+    try {
+      data = decodeChunk(file);
+    } catch (err) {
+      throw new PondError('EIO', `undecodable chunk ${sha256}: ${String(err)}`, { op: 'getChunk', path, cause: err });
+    }
+    const actual = sha256Hex(data);
+    if (actual !== sha256 || (typeof ref !== 'string' && ref.size !== data.length)) {
+      throw new PondError('EIO', `corrupt chunk ${sha256}: content hashes to ${actual}`, { op: 'getChunk', path });
+    }
+    return data;
+  }
+
+  /** Chunks `data` (FastCDC), stores the chunks, and returns the whole content's hash. */
+  chunkAndStore(data: Uint8Array | AsyncIterable<Uint8Array>, opts?: ChunkerOptions): Promise<StoredContent> {
+    return chunkAndStore(this, data, opts);
+  }
+}

@@ -1,0 +1,110 @@
+// One Parquet data file -> records. Without `withContent` the content column is never
+// decoded (projected away), so replaying a directory with big inline files stays cheap.
+import * as arrow from 'apache-arrow';
+import * as pq from 'parquet-wasm';
+import { PondError } from '../../errors.js';
+import type { ChunkRef, NodeKind, OpRecord, RecordOp } from './OpRecord.js';
+import { readBinary, readChunks, readInt32, readInt64, readUtf8, timestampDivisor } from './read.js';
+import { DATA_COLUMNS } from './schema.js';
+
+export interface DecodeOptions {
+  /** Load inline content (default false: `content` is null on every row). */
+  withContent?: boolean;
+  /** Value for `part_id`, which is not stored in the file (default ''). */
+  partId?: string;
+  /** Name of the file, for error messages. */
+  path?: string;
+}
+
+const ALL_COLUMNS = DATA_COLUMNS.map(([n]) => n);
+const NO_CONTENT_COLUMNS = ALL_COLUMNS.filter((n) => n !== 'content');
+
+function readTable(bytes: Uint8Array, opts: pq.ReaderOptions, path: string | undefined): arrow.Table {
+  try {
+    return arrow.tableFromIPC(pq.readParquet(bytes, opts).intoIPCStream());
+  } catch (err) {
+    throw new PondError('ECORRUPT', `unreadable data file ${path ?? ''}: ${String(err)}`, {
+      op: 'decode', path, cause: err,
+    });
+  }
+}
+
+type ColumnValues = Array<string | number | Uint8Array | ChunkRef[] | null>;
+
+function decodeColumn(table: arrow.Table, name: string, path: string | undefined): ColumnValues {
+  const vec = table.getChild(name);
+  const out: ColumnValues = new Array(table.numRows).fill(null);
+  if (!vec) {
+    // A column missing from an older file reads as null; the required ones must exist.
+    if (['node_id', 'version', 'timestamp', 'kind', 'op'].includes(name)) {
+      throw new PondError('ECORRUPT', `data file ${path ?? ''} lacks column ${name}`, { op: 'decode', path });
+    }
+    return out;
+  }
+  let base = 0;
+  for (const d of vec.data) {
+    switch (name) {
+      case 'version': case 'size': readInt64(d, out as Array<number | null>, base, 1); break;
+      case 'timestamp': case 'atime': case 'mtime': case 'ctime':
+        readInt64(d, out as Array<number | null>, base, timestampDivisor(d.type)); break;
+      case 'mode': case 'nlink': readInt32(d, out as Array<number | null>, base, false); break;
+      case 'uid': case 'gid': readInt32(d, out as Array<number | null>, base, true); break;
+      case 'content': readBinary(d, out as Array<Uint8Array | null>, base); break;
+      case 'chunks': readChunks(d, out as Array<ChunkRef[] | null>, base); break;
+      default: readUtf8(d, out as Array<string | null>, base);
+    }
+    base += d.length;
+  }
+  return out;
+}
+
+/** Decodes a data file column-wise, then assembles row objects in one pass. */
+export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRecord[] {
+  const names = opts.withContent ? ALL_COLUMNS : NO_CONTENT_COLUMNS;
+  const table = readTable(bytes, { columns: names }, opts.path);
+  const cols = new Map<string, ColumnValues>();
+  for (const name of names) cols.set(name, decodeColumn(table, name, opts.path));
+  const c = (n: string): ColumnValues => cols.get(n) ?? new Array(table.numRows).fill(null);
+  const [nodeId, version, timestamp, kind, op, name, childId, childPart, mode, uid, gid, nlink,
+    atime, mtime, ctime, size, sha256, content, chunks, target, xattrs] = ALL_COLUMNS.map(c);
+  const partId = opts.partId ?? '';
+  const rows = new Array<OpRecord>(table.numRows);
+  for (let i = 0; i < table.numRows; i++) {
+    rows[i] = {
+      part_id: partId,
+      node_id: nodeId![i] as string,
+      version: version![i] as number,
+      timestamp: timestamp![i] as number,
+      kind: kind![i] as NodeKind,
+      op: op![i] as RecordOp,
+      name: name![i] as string | null,
+      child_id: childId![i] as string | null,
+      child_part: childPart![i] as string | null,
+      mode: mode![i] as number | null,
+      uid: uid![i] as number | null,
+      gid: gid![i] as number | null,
+      nlink: nlink![i] as number | null,
+      atime: atime![i] as number | null,
+      mtime: mtime![i] as number | null,
+      ctime: ctime![i] as number | null,
+      size: size![i] as number | null,
+      sha256: sha256![i] as string | null,
+      content: content![i] as Uint8Array | null,
+      chunks: chunks![i] as ChunkRef[] | null,
+      target: target![i] as string | null,
+      xattrs: xattrs![i] as string | null,
+    };
+  }
+  return rows;
+}
+
+/** The inline content of row `row` of a data file (null when that row has none). */
+export function readInlineContent(bytes: Uint8Array, row: number, path?: string): Uint8Array | null {
+  const table = readTable(bytes, { columns: ['content'], offset: row, limit: 1 }, path);
+  if (table.numRows !== 1) {
+    throw new PondError('ECORRUPT', `data file ${path ?? ''} has no row ${row}`, { op: 'readContent', path });
+  }
+  const out: Array<Uint8Array | null> = [null];
+  readBinary(table.getChild('content')!.data[0]!, out, 0);
+  return out[0]!;
+}

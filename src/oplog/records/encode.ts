@@ -1,0 +1,65 @@
+// Records -> one Parquet data file (zstd). The partition column is left out: Delta keeps
+// it in `add.partitionValues` and the `part_id=<id>/` folder name.
+import * as arrow from 'apache-arrow';
+import * as pq from 'parquet-wasm';
+import { PondError } from '../../errors.js';
+import type { OpRecord } from './OpRecord.js';
+import { binaryData, chunksData, int32Data, int64Data, timestampData, utf8Data } from './build.js';
+import { recordStats } from './stats.js';
+import { DATA_COLUMNS, dataSchema } from './schema.js';
+
+export interface EncodedFile {
+  bytes: Uint8Array;
+  /** Delta `add.stats` JSON. */
+  stats: string;
+}
+
+type Row = Omit<OpRecord, 'part_id'> & { part_id?: string };
+
+function column<K extends keyof Row>(rows: ReadonlyArray<Row>, key: K): Array<Row[K]> {
+  const out = new Array<Row[K]>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i]![key];
+  return out;
+}
+
+function columnData(rows: ReadonlyArray<Row>, name: string): arrow.Data {
+  const key = name as keyof Row;
+  switch (name) {
+    case 'version': case 'size': return int64Data(name, column(rows, key) as Array<number | null>);
+    case 'timestamp': case 'atime': case 'mtime': case 'ctime':
+      return timestampData(name, column(rows, key) as Array<number | null>);
+    case 'mode': case 'nlink': return int32Data(name, column(rows, key) as Array<number | null>, false);
+    case 'uid': case 'gid': return int32Data(name, column(rows, key) as Array<number | null>, true);
+    case 'content': return binaryData(name, column(rows, 'content'));
+    case 'chunks': return chunksData(column(rows, 'chunks'));
+    default: return utf8Data(name, column(rows, key) as Array<string | null>);
+  }
+}
+
+/** The rows as one Arrow record batch of the data-file schema. */
+export function recordsToArrow(rows: ReadonlyArray<Row>): arrow.Table {
+  for (const name of ['node_id', 'version', 'timestamp', 'kind', 'op'] as const) {
+    for (const r of rows) {
+      if (r[name] === null || r[name] === undefined) {
+        throw new PondError('EINVAL', `record column ${name} must not be null`, { op: 'encode' });
+      }
+    }
+  }
+  const children = DATA_COLUMNS.map(([name]) => columnData(rows, name));
+  const struct = arrow.makeData({
+    type: new arrow.Struct(dataSchema.fields), length: rows.length, nullCount: 0, children,
+  });
+  return new arrow.Table([new arrow.RecordBatch(dataSchema, struct)]);
+}
+
+/** Encodes rows (all of one partition; their part_id is not stored) as a Parquet file. */
+export function encodeRecords(rows: ReadonlyArray<Row>): EncodedFile {
+  const table = recordsToArrow(rows);
+  // Properties are consumed by writeParquet (moved into wasm), so build them per call.
+  const writerProps = new pq.WriterPropertiesBuilder()
+    .setCompression(pq.Compression.ZSTD)
+    .build();
+  const wasmTable = pq.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
+  const bytes = pq.writeParquet(wasmTable, writerProps);
+  return { bytes, stats: recordStats(rows) };
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ContentStore, sha256Hex } from '../../../src/oplog/content/index.js';
+import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
+import { isPondError } from '../../../src/errors.js';
+
+async function expectCode(p: Promise<unknown>, code: 'EIO' | 'ENOENT'): Promise<void> {
+  try { await p; expect.fail('no error'); } catch (err) { expect(isPondError(err, code)).toBe(true); }
+}
+
+describe('ContentStore', () => {
+  it('stores, dedups and reads back (local)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const store = new ContentStore(new LocalStorage(dir));
+    const chunk = Buffer.from('hello '.repeat(10000));
+    const ref = await store.put(chunk);
+    expect(ref).toEqual({ sha256: sha256Hex(chunk), size: chunk.length });
+    expect(readdirSync(join(dir, ref.sha256.slice(0, 2)))).toContain(ref.sha256);
+    const onDisk = readFileSync(join(dir, ref.sha256.slice(0, 2), ref.sha256));
+    expect(onDisk[0]).toBe(1); // zstd
+    expect(onDisk.length).toBeLessThan(chunk.length / 10);
+    expect(await store.put(chunk)).toEqual(ref);
+    // concurrent identical puts are all successes
+    const refs = await Promise.all(Array.from({ length: 8 }, () => store.put(Buffer.from('x'.repeat(999)))));
+    expect(new Set(refs.map((r) => r.sha256)).size).toBe(1);
+    expect(Buffer.from(await store.get(ref)).equals(chunk)).toBe(true);
+    expect(await store.has(ref.sha256)).toBe(true);
+    expect(await store.has('0'.repeat(64))).toBe(false);
+  });
+
+  it('stores incompressible chunks raw', async () => {
+    const mem = new MemoryStorage();
+    const store = new ContentStore(mem);
+    const chunk = randomBytes(50000);
+    const ref = await store.put(chunk);
+    const file = await mem.read(ContentStore.pathOf(ref.sha256));
+    expect(file[0]).toBe(0);
+    expect(Buffer.from(await store.get(ref)).equals(chunk)).toBe(true);
+  });
+
+  it('detects a flipped byte as EIO', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const store = new ContentStore(new LocalStorage(dir));
+    for (const chunk of [randomBytes(30000), Buffer.from('abc'.repeat(20000))]) {
+      const ref = await store.put(chunk);
+      const p = join(dir, ref.sha256.slice(0, 2), ref.sha256);
+      const bytes = readFileSync(p);
+      bytes[bytes.length >> 1] ^= 0x01;
+      writeFileSync(p, bytes);
+      await expectCode(store.get(ref), 'EIO');
+      try { await store.get(ref); } catch (err) { expect(String((err as Error).message)).toContain(ref.sha256); }
+    }
+  });
+
+  it('reports a missing chunk as EIO naming it', async () => {
+    const store = new ContentStore(new MemoryStorage());
+    const sha = 'ab'.repeat(32);
+    await expectCode(store.get({ sha256: sha, size: 1 }), 'EIO');
+  });
+
+  it('putAll keeps order; chunkAndStore hashes the whole content', async () => {
+    const store = new ContentStore(new MemoryStorage(), 3);
+    const chunks = Array.from({ length: 20 }, (_, i) => Buffer.from(`chunk ${i}`));
+    const refs = await store.putAll(chunks);
+    expect(refs.map((r) => r.sha256)).toEqual(chunks.map((c) => sha256Hex(c)));
+    const data = randomBytes(3 << 20);
+    const stored = await store.chunkAndStore(data);
+    expect(stored.sha256).toBe(sha256Hex(data));
+    expect(stored.size).toBe(data.length);
+    expect(stored.chunks.length).toBeGreaterThan(5);
+    const back = Buffer.concat(await Promise.all(stored.chunks.map((c) => store.get(c))));
+    expect(back.equals(data)).toBe(true);
+    async function* pieces(): AsyncIterable<Uint8Array> { for (let o = 0; o < data.length; o += 77777) yield data.subarray(o, o + 77777); }
+    expect(await store.chunkAndStore(pieces())).toEqual(stored);
+  });
+});
