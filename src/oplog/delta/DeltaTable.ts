@@ -1,0 +1,194 @@
+// The Delta table handle: the latest known snapshot plus the operations that move it
+// (commit, refresh) or look back (snapshotAt, snapshotAtTime, commitInfos).
+
+import { PondError, isPondError } from '../../errors.js';
+import type { Storage } from '../storage/index.js';
+import type { Action, CommitInfo, Metadata, Protocol } from './actions.js';
+import { writeCheckpoint } from './checkpointWrite.js';
+import { planCommit, writeCommit } from './commit.js';
+import { LOG_DIR, commitPath, parseLogName } from './logPaths.js';
+import { earliestVersion } from './logSegment.js';
+import { checkReadable, checkWritable, ictEnabled } from './protocolCheck.js';
+import { applyCommit, type TableState } from './replay.js';
+import { Snapshot } from './Snapshot.js';
+import { commitTimestamp, ictOf, listLog, loadSnapshot, readCommit } from './snapshotLoad.js';
+import { commitTimes, versionAtTime } from './timeTravel.js';
+
+export interface DeltaTableOptions {
+  /** Checkpoint every N versions; else the table's delta.checkpointInterval, else 100. */
+  checkpointInterval?: number;
+}
+
+export interface CreateTableInit extends DeltaTableOptions {
+  metadata: Metadata;
+  protocol: Protocol;
+  actions?: Action[];
+  commitInfo?: CommitInfo;
+  timestamp?: number;
+}
+
+export interface CommitOptions {
+  commitInfo?: CommitInfo;
+  timestamp?: number;
+  /** Must equal snapshot.version + 1; a guard for callers that computed state against it. */
+  expectedVersion?: number;
+}
+
+export interface CommitInfoEntry { version: number; timestamp: number; commitInfo: CommitInfo | undefined }
+
+export class DeltaTable {
+  readonly storage: Storage;
+  private current: Snapshot;
+  private readonly options: DeltaTableOptions;
+  /** Commits from one handle run one after another instead of conflicting with each other. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The last failure of an automatic checkpoint (commits do not fail for it). */
+  lastCheckpointError: unknown;
+
+  private constructor(storage: Storage, snapshot: Snapshot, options: DeltaTableOptions) {
+    this.storage = storage;
+    this.current = snapshot;
+    this.options = options;
+  }
+
+  /** Writes version 0. EEXIST when the location already holds a table. */
+  static async create(storage: Storage, init: CreateTableInit): Promise<DeltaTable> {
+    checkWritable(init.protocol, storage.location);
+    checkReadable(init.protocol, init.metadata, storage.location);
+    const existing = (await storage.names(LOG_DIR)).some((n) => parseLogName(n) !== undefined);
+    if (existing) throw new PondError('EEXIST', `a Delta table already exists at ${storage.location}`, { op: 'create', path: LOG_DIR });
+    const plan = planCommit({
+      version: 0,
+      actions: [{ protocol: init.protocol }, { metaData: init.metadata }, ...(init.actions ?? [])],
+      commitInfo: { operation: 'CREATE TABLE', ...init.commitInfo },
+      timestamp: init.timestamp,
+      ict: ictEnabled(init.metadata),
+    });
+    try {
+      await writeCommit(storage, plan);
+    } catch (err) {
+      if (isPondError(err, 'ECONFLICT')) throw new PondError('EEXIST', `a Delta table already exists at ${storage.location}`, { op: 'create', path: commitPath(0), cause: err });
+      throw err;
+    }
+    const state = applyCommit(emptyState(init), plan.actions, 0);
+    const ts = plan.inCommitTimestamp ?? (await commitTimestamp(storage, state, plan.actions));
+    return new DeltaTable(storage, new Snapshot(state, ts), init);
+  }
+
+  /** Opens the latest snapshot. ENOENT when there is no table. */
+  static async open(storage: Storage, opts: DeltaTableOptions = {}): Promise<DeltaTable> {
+    const listing = await listLog(storage);
+    return new DeltaTable(storage, await loadSnapshot(storage, listing, listing.latest), opts);
+  }
+
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  /** Picks up commits written by others, incrementally when they are all there. */
+  async refresh(): Promise<Snapshot> {
+    const listing = await listLog(this.storage);
+    const from = this.current.version;
+    if (listing.latest <= from) return this.current;
+    let state: TableState = this.current.state;
+    let last: Action[] = [];
+    const versions: number[] = [];
+    for (let v = from + 1; v <= listing.latest; v++) versions.push(v);
+    if (versions.every((v) => listing.commitSet.has(v)) && versions.length <= 1000) {
+      const all = await Promise.all(versions.map((v) => readCommit(this.storage, v)));
+      versions.forEach((v, i) => { state = applyCommit(state, all[i]!, v); });
+      last = all[all.length - 1]!;
+      checkReadable(state.protocol, state.metadata, this.storage.location);
+      this.current = new Snapshot(state, await commitTimestamp(this.storage, state, last));
+    } else {
+      this.current = await loadSnapshot(this.storage, listing, listing.latest);
+    }
+    return this.current;
+  }
+
+  async snapshotAt(version: number): Promise<Snapshot> {
+    if (version === this.current.version) return this.current;
+    return loadSnapshot(this.storage, await listLog(this.storage), version);
+  }
+
+  /** The latest version with time <= ms; ENOVERSION before the first and after the last commit unless allowAfterLatest. */
+  async snapshotAtTime(ms: number, opts: { allowAfterLatest?: boolean } = {}): Promise<Snapshot> {
+    const times = await commitTimes(this.storage, this.current);
+    return this.snapshotAt(await versionAtTime(times, ms, opts.allowAfterLatest ?? false));
+  }
+
+  /** Commits `actions` as the next version; ECONFLICT when another writer took it. */
+  commit(actions: Action[], opts: CommitOptions = {}): Promise<Snapshot> {
+    const run = this.queue.then(() => this.commitNow(actions, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(actions: Action[], opts: CommitOptions): Promise<Snapshot> {
+    const prev = this.current;
+    const version = prev.version + 1;
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== version) {
+      throw new PondError('ECONFLICT', `expected to commit version ${opts.expectedVersion} but the table is at ${prev.version}`, { op: 'commit', path: commitPath(opts.expectedVersion) });
+    }
+    checkWritable(prev.protocol, this.storage.location);
+    const ict = ictEnabled(prev.metadata);
+    const plan = planCommit({ version, actions, commitInfo: opts.commitInfo, timestamp: opts.timestamp, ict, previousIct: ict ? prev.timestamp : null });
+    await writeCommit(this.storage, plan);
+    const state = applyCommit(prev.state, plan.actions, version);
+    const ts = plan.inCommitTimestamp ?? (await commitTimestamp(this.storage, state, plan.actions));
+    this.current = new Snapshot(state, ts);
+    if (version % this.checkpointInterval() === 0) {
+      try {
+        await writeCheckpoint(this.storage, state);
+      } catch (err) {
+        this.lastCheckpointError = err;
+      }
+    }
+    return this.current;
+  }
+
+  private checkpointInterval(): number {
+    const prop = Number(this.current.metadata.configuration['delta.checkpointInterval']);
+    const n = this.options.checkpointInterval ?? (Number.isInteger(prop) && prop > 0 ? prop : 100);
+    return Math.max(1, n);
+  }
+
+  /** Writes a classic checkpoint at the current version and points _last_checkpoint at it. */
+  async checkpoint(): Promise<void> {
+    await writeCheckpoint(this.storage, this.current.state);
+  }
+
+  /** commitInfo of each JSON commit in [fromVersion, toVersion], oldest first. */
+  async commitInfos(fromVersion?: number, toVersion?: number): Promise<CommitInfoEntry[]> {
+    const infos = await this.storage.list(LOG_DIR);
+    const mtimes = new Map<number, number>();
+    for (const i of infos) {
+      const n = parseLogName(i.path.slice(i.path.lastIndexOf('/') + 1));
+      if (n?.type === 'commit') mtimes.set(n.version, i.mtimeMs);
+    }
+    const from = Math.max(fromVersion ?? 0, 0);
+    const to = Math.min(toVersion ?? this.current.version, Math.max(this.current.version, ...mtimes.keys()));
+    const versions = [...mtimes.keys()].filter((v) => v >= from && v <= to).sort((a, b) => a - b);
+    const out: CommitInfoEntry[] = [];
+    for (let i = 0; i < versions.length; i += 64) {
+      const chunk = versions.slice(i, i + 64);
+      const read = await Promise.all(chunk.map((v) => readCommit(this.storage, v)));
+      chunk.forEach((v, j) => {
+        const acts = read[j]!;
+        const ci = acts.find((a): a is { commitInfo: CommitInfo } => 'commitInfo' in a)?.commitInfo;
+        out.push({ version: v, timestamp: ictOf(acts) ?? mtimes.get(v)!, commitInfo: ci });
+      });
+    }
+    return out;
+  }
+
+  /** The oldest version that can still be rebuilt, and the newest. */
+  async versions(): Promise<{ earliest: number; latest: number }> {
+    const listing = await listLog(this.storage);
+    return { earliest: earliestVersion(listing), latest: listing.latest };
+  }
+}
+
+function emptyState(init: CreateTableInit): TableState {
+  return { version: -1, protocol: init.protocol, metadata: init.metadata, files: new Map(), tombstones: new Map(), txns: new Map(), domains: new Map() };
+}

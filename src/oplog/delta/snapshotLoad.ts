@@ -1,0 +1,142 @@
+// Builds a snapshot from storage: list the log, pick a segment (checkpoint + commits), read
+// it, replay newest first. A corrupt checkpoint falls back to the next segment, so a damaged
+// checkpoint over an intact JSON history still opens; damage with no way around is ECORRUPT.
+
+import { PondError, isPondError } from '../../errors.js';
+import type { Storage } from '../storage/index.js';
+import { parseLogJson, type Action, type ActionBatch } from './actions.js';
+import { readCheckpoint } from './checkpointRead.js';
+import { LAST_CHECKPOINT, LOG_DIR, commitPath } from './logPaths.js';
+import { earliestVersion, listingFromNames, missingCommits, segmentsFor, type LogListing, type LogSegment } from './logSegment.js';
+import { checkReadable, ictEnabled, ictEnablementVersion } from './protocolCheck.js';
+import { replay, type TableState } from './replay.js';
+import { Snapshot } from './Snapshot.js';
+
+export async function listLog(storage: Storage): Promise<LogListing> {
+  return listingFromNames(await storage.names(LOG_DIR));
+}
+
+export async function readCommit(storage: Storage, version: number): Promise<Action[]> {
+  const path = commitPath(version);
+  let bytes: Uint8Array;
+  try {
+    bytes = await storage.read(path);
+  } catch (err) {
+    if (isPondError(err, 'ENOENT')) throw new PondError('ECORRUPT', `Delta commit ${path} is missing`, { op: 'read', path, cause: err });
+    throw err;
+  }
+  return parseLogJson(bytes, path);
+}
+
+export async function loadSnapshot(storage: Storage, listing: LogListing, version: number): Promise<Snapshot> {
+  if (listing.latest < 0) {
+    throw new PondError('ENOENT', `no Delta table at ${storage.location}: ${LOG_DIR} holds no commits`, { op: 'open', path: LOG_DIR });
+  }
+  if (!Number.isInteger(version) || version < 0 || version > listing.latest) {
+    throw new PondError('ENOVERSION', `version ${version} is outside the table's history (0..${listing.latest})`, { op: 'snapshot', path: LOG_DIR });
+  }
+  const segments = segmentsFor(listing, version);
+  if (segments.length === 0) throw await noSegment(storage, listing, version);
+  let firstErr: unknown;
+  for (const seg of segments) {
+    try {
+      return await loadSegment(storage, seg);
+    } catch (err) {
+      // Only a damaged checkpoint is worth a second try; damaged commits are shared by all.
+      if (!(err instanceof CheckpointUnreadable)) throw err;
+      firstErr ??= err.cause;
+    }
+  }
+  throw firstErr;
+}
+
+async function loadSegment(storage: Storage, seg: LogSegment): Promise<Snapshot> {
+  const batches: ActionBatch[] = [];
+  // Commits are read in parallel; replay wants them newest first.
+  const commitActions = await Promise.all(seg.commits.map((v) => readCommit(storage, v)));
+  for (let i = seg.commits.length - 1; i >= 0; i--) {
+    batches.push({ version: seg.commits[i]!, isCheckpoint: false, actions: commitActions[i]! });
+  }
+  if (seg.checkpoint) {
+    let actions: Action[];
+    try {
+      actions = await readCheckpoint(storage, seg.checkpoint);
+    } catch (err) {
+      if (isPondError(err, 'ECORRUPT')) throw new CheckpointUnreadable(err);
+      throw err;
+    }
+    batches.push({ version: seg.checkpoint.version, isCheckpoint: true, actions });
+  }
+  let state: TableState;
+  try {
+    state = replay(batches, seg.version, storage.location);
+  } catch (err) {
+    // A checkpoint without protocol or metaData is as damaged as an unreadable one.
+    if (seg.checkpoint && isPondError(err, 'ECORRUPT')) {
+      throw new CheckpointUnreadable(new PondError('ECORRUPT', `corrupt Delta checkpoint ${seg.checkpoint.files[0]}: ${err.message}`, { op: 'read', path: seg.checkpoint.files[0] }));
+    }
+    throw err;
+  }
+  checkReadable(state.protocol, state.metadata, storage.location);
+  const last = seg.commits.length && seg.commits[seg.commits.length - 1] === seg.version ? commitActions[commitActions.length - 1] : undefined;
+  return new Snapshot(state, await commitTimestamp(storage, state, last));
+}
+
+/**
+ * The time of `state.version`: its inCommitTimestamp when ICT covers that version, else the
+ * commit file's mtime (or the checkpoint's, when the commit is gone).
+ */
+export async function commitTimestamp(storage: Storage, state: TableState, actions?: Action[]): Promise<number> {
+  const v = state.version;
+  if (ictEnabled(state.metadata) && v >= ictEnablementVersion(state.metadata)) {
+    let acts = actions;
+    if (!acts) {
+      try {
+        acts = await readCommit(storage, v);
+      } catch (err) {
+        if (!isPondError(err, 'ECORRUPT')) throw err;
+      }
+    }
+    const ict = acts ? ictOf(acts) : undefined;
+    if (ict !== undefined) return ict;
+  }
+  const st = await storage.stat(commitPath(v));
+  if (st) return st.mtimeMs;
+  return 0;
+}
+
+export function ictOf(actions: readonly Action[]): number | undefined {
+  const first = actions[0];
+  if (first && 'commitInfo' in first && typeof first.commitInfo.inCommitTimestamp === 'number') return first.commitInfo.inCommitTimestamp;
+  return undefined;
+}
+
+/** Marks a failure that another segment (older checkpoint, plain JSON) may get around. */
+class CheckpointUnreadable extends Error {
+  override readonly cause: PondError;
+  constructor(cause: PondError) {
+    super(cause.message);
+    this.cause = cause;
+  }
+}
+
+async function noSegment(storage: Storage, listing: LogListing, version: number): Promise<PondError> {
+  const earliest = earliestVersion(listing);
+  if (earliest >= 0 && version < earliest) {
+    return new PondError('ENOVERSION', `version ${version} is no longer reconstructible (earliest ${earliest})`, { op: 'snapshot', path: LOG_DIR });
+  }
+  // Name what is missing: the checkpoint _last_checkpoint promised, or the commit gap.
+  try {
+    const hint = JSON.parse(new TextDecoder().decode(await storage.read(LAST_CHECKPOINT))) as { version?: unknown };
+    if (typeof hint.version === 'number' && !listing.checkpoints.some((c) => c.version === hint.version)) {
+      const p = `${LOG_DIR}/${String(hint.version).padStart(20, '0')}.checkpoint.parquet`;
+      return new PondError('ECORRUPT', `Delta checkpoint ${p} named by ${LAST_CHECKPOINT} is missing and earlier commits are gone`, { op: 'open', path: p });
+    }
+  } catch {
+    // No usable hint; fall through to the commit gap.
+  }
+  const base = listing.checkpoints.find((c) => c.version <= version)?.version ?? -1;
+  const gap = missingCommits(listing, base + 1, version);
+  const p = gap.length ? commitPath(gap[0]!) : LOG_DIR;
+  return new PondError('ECORRUPT', `cannot rebuild version ${version}: ${gap.length ? `commit ${p} is missing` : 'no checkpoint or commit 0'}`, { op: 'open', path: p });
+}
