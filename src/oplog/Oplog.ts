@@ -1,0 +1,265 @@
+// The oplog: pond records <-> the Delta table. One append is one Delta commit (one pond
+// version) with one Parquet file per touched partition; reading a partition decodes its
+// live files. Large content lives in the ContentStore beside the table.
+import { createHash } from 'node:crypto';
+import * as nodePath from 'node:path';
+import { LRUCache } from 'lru-cache';
+import { PondError, isPondError } from '../errors.js';
+import { ContentStore } from './content/index.js';
+import { DeltaTable, type Action, type AddFile, type Snapshot } from './delta/index.js';
+import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
+import { LocalStorage, type Storage } from './storage/index.js';
+import { WRITE_PARALLELISM, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
+import { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, pondMetadata, rootRecord } from './records/index.js';
+
+export { ROOT_ID } from './records/index.js';
+
+export interface OplogOptions {
+  /** Checkpoint every N versions (create: stored in the table; open: overrides it). */
+  checkpointInterval?: number;
+  /** Bytes of data files kept in memory for repeated reads (default 64 MiB). */
+  fileCacheBytes?: number;
+  /** Owner of the root directory at create (default: this process). */
+  uid?: number;
+  gid?: number;
+  /** Clock, for tests (default Date.now). */
+  now?: () => number;
+}
+
+/** A record as the caller hands it to append: version and timestamp are the commit's. */
+export type NewRecord = Omit<OpRecord, 'version' | 'timestamp'>;
+
+export interface AppendResult { version: number; timestamp: number }
+
+export interface CompactResult {
+  /** The version of the compaction commit, or null when nothing needed compacting. */
+  version: number | null;
+  partitions: number;
+  filesRemoved: number;
+  filesAdded: number;
+}
+
+export class Oplog {
+  readonly table: DeltaTable;
+  readonly content: ContentStore;
+  private readonly now: () => number;
+  private readonly byPartition = new WeakMap<Snapshot, Map<string, AddFile[]>>();
+  private readonly fileCache: LRUCache<string, Uint8Array>;
+  /** Appends from one handle run one after another: each needs the previous version. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(table: DeltaTable, content: ContentStore, opts: OplogOptions) {
+    this.table = table;
+    this.content = content;
+    this.now = opts.now ?? Date.now;
+    this.fileCache = new LRUCache<string, Uint8Array>({
+      maxSize: opts.fileCacheBytes ?? 64 * 1024 * 1024,
+      sizeCalculation: (b) => Math.max(1, b.length),
+    });
+  }
+
+  /** A new pond at `pondDir`: table in `oplog/`, chunks in `content/`. EEXIST if one is there. */
+  static async create(pondDir: string, opts: OplogOptions = {}): Promise<Oplog> {
+    return Oplog.fromStorage(...pondStorages(pondDir), { ...opts, create: true });
+  }
+
+  /** The pond at `pondDir`; ENOENT when there is none. */
+  static async open(pondDir: string, opts: OplogOptions = {}): Promise<Oplog> {
+    try {
+      return await Oplog.fromStorage(...pondStorages(pondDir), opts);
+    } catch (err) {
+      if (isPondError(err, 'ENOENT')) throw new PondError('ENOENT', `no pond at ${pondDir}`, { op: 'open', path: pondDir, cause: err });
+      throw err;
+    }
+  }
+
+  /** Over any storages (e.g. MemoryStorage in tests): opens, or creates with `create: true`. */
+  static async fromStorage(table: Storage, content: Storage, opts: OplogOptions & { create?: boolean } = {}): Promise<Oplog> {
+    if (!opts.create) {
+      const t = await DeltaTable.open(table, opts.checkpointInterval === undefined ? {} : { checkpointInterval: opts.checkpointInterval });
+      return new Oplog(t, new ContentStore(content), opts);
+    }
+    const now = (opts.now ?? Date.now)();
+    const interval = opts.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
+    const root: OpRecord = {
+      ...rootRecord(now, opts.uid ?? process.getuid?.() ?? 0, opts.gid ?? process.getgid?.() ?? 0),
+      version: 0, timestamp: now,
+    };
+    const adds = await writeDataFiles(table, groupByPartition([root]), now, true);
+    try {
+      const t = await DeltaTable.create(table, {
+        protocol: POND_PROTOCOL,
+        metadata: pondMetadata(interval, now),
+        actions: adds.map((add) => ({ add })),
+        commitInfo: { operation: 'CREATE TABLE', pond: { summary: 'create pond' } },
+        timestamp: now,
+        checkpointInterval: interval,
+      });
+      return new Oplog(t, new ContentStore(content), opts);
+    } catch (err) {
+      await removeFiles(table, adds.map((a) => a.path));
+      throw err;
+    }
+  }
+
+  get version(): number { return this.table.snapshot.version; }
+  get timestamp(): number { return this.table.snapshot.timestamp; }
+  get snapshot(): Snapshot { return this.table.snapshot; }
+
+  /** The snapshot at `version` (ENOVERSION when outside the history). */
+  snapshotAt(version: number): Promise<Snapshot> { return this.table.snapshotAt(version); }
+
+  /** Picks up commits of other writers. */
+  refresh(): Promise<Snapshot> { return this.table.refresh(); }
+
+  /** Active data files by part_id, computed once per snapshot. */
+  partitionFiles(snapshot: Snapshot = this.table.snapshot): Map<string, AddFile[]> {
+    let map = this.byPartition.get(snapshot);
+    if (!map) {
+      map = new Map();
+      for (const f of snapshot.files) {
+        const part = f.partitionValues[PARTITION_COLUMN] ?? '';
+        let list = map.get(part);
+        if (!list) map.set(part, (list = []));
+        list.push(f);
+      }
+      this.byPartition.set(snapshot, map);
+    }
+    return map;
+  }
+
+  /**
+   * Every row of a partition's active files at `snapshot` (default: latest), oldest
+   * version first. Without `withContent` the inline content stays on disk: fetch it with
+   * readContent(row.source).
+   */
+  async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean } = {}): Promise<StoredRecord[]> {
+    const files = this.partitionFiles(opts.snapshot).get(partId) ?? [];
+    const perFile = await mapBounded(files, WRITE_PARALLELISM, async (f) => {
+      const bytes = await this.readFile(f.path);
+      const rows = decodeRecords(bytes, { withContent: opts.withContent ?? false, partId, path: f.path }) as StoredRecord[];
+      for (let i = 0; i < rows.length; i++) rows[i]!.source = { path: f.path, row: i };
+      return rows;
+    });
+    const all = perFile.flat();
+    // Stable: rows of one version keep their file order.
+    all.sort((a, b) => a.version - b.version);
+    return all;
+  }
+
+  /**
+   * The inline content of one row, checked against `sha256` when given: a mismatch is EIO
+   * naming the data file and row, never silently wrong bytes.
+   */
+  async readContent(source: RecordSource, sha256?: string | null): Promise<Uint8Array> {
+    const bytes = await this.readFile(source.path);
+    const data = readInlineContent(bytes, source.row, source.path);
+    if (data === null) {
+      throw new PondError('EIO', `no inline content at row ${source.row} of ${source.path}`, { op: 'readContent', path: source.path });
+    }
+    if (sha256) {
+      const actual = createHash('sha256').update(data).digest('hex');
+      if (actual !== sha256) {
+        throw new PondError('EIO', `inline content at row ${source.row} of ${source.path} hashes to ${actual}, expected ${sha256}`, { op: 'readContent', path: source.path });
+      }
+    }
+    return data;
+  }
+
+  /**
+   * One Delta commit holding `rows`: version = latest + 1, timestamp = max(now, last + 1 ms),
+   * both written into every row. One data file per part_id, written before the commit.
+   */
+  append(rows: readonly NewRecord[], opts: { commitInfo?: Record<string, unknown> } = {}): Promise<AppendResult> {
+    const run = this.queue.then(() => this.appendNow(rows, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(rows: readonly NewRecord[], opts: { commitInfo?: Record<string, unknown> }): Promise<AppendResult> {
+    const prev = this.table.snapshot;
+    const version = prev.version + 1;
+    const timestamp = Math.max(this.now(), prev.timestamp + 1);
+    const full: OpRecord[] = rows.map((r) => ({ ...r, version, timestamp }));
+    const adds = await writeDataFiles(this.table.storage, groupByPartition(full), timestamp, true);
+    const actions: Action[] = adds.map((add) => ({ add }));
+    try {
+      const snap = await this.table.commit(actions, {
+        commitInfo: {
+          operation: 'WRITE',
+          operationParameters: { mode: 'Append', partitionBy: JSON.stringify([PARTITION_COLUMN]) },
+          ...opts.commitInfo,
+        },
+        timestamp,
+        expectedVersion: version,
+      });
+      return { version: snap.version, timestamp: snap.timestamp };
+    } catch (err) {
+      // Another writer took the version (or the commit failed): our files are orphans.
+      await removeFiles(this.table.storage, adds.map((a) => a.path));
+      throw err;
+    }
+  }
+
+  /**
+   * Rewrites each partition holding more than `minFiles` (default 1) files into one file,
+   * as one commit of add + remove with dataChange=false: rows keep their own versions and
+   * timestamps, and older snapshots still see the old files until a vacuum.
+   */
+  compact(opts: { minFiles?: number; commitInfo?: Record<string, unknown> } = {}): Promise<CompactResult> {
+    const run = this.queue.then(() => this.compactNow(opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async compactNow(opts: { minFiles?: number; commitInfo?: Record<string, unknown> }): Promise<CompactResult> {
+    const snapshot = this.table.snapshot;
+    const minFiles = Math.max(2, opts.minFiles ?? 2);
+    const targets = [...this.partitionFiles(snapshot)].filter(([, files]) => files.length >= minFiles);
+    if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
+    const now = this.now();
+    const groups = new Map<string, OpRecord[]>();
+    for (const [partId] of targets) {
+      const rows = await this.readPartition(partId, { snapshot, withContent: true });
+      groups.set(partId, rows.map(({ source: _s, ...r }) => r));
+    }
+    const adds = await writeDataFiles(this.table.storage, groups, now, false);
+    const removes: Action[] = targets.flatMap(([, files]) => files.map((f) => ({
+      remove: {
+        path: f.path, deletionTimestamp: now, dataChange: false, partitionValues: f.partitionValues,
+        size: f.size, extendedFileMetadata: true,
+      },
+    })));
+    try {
+      const snap = await this.table.commit([...adds.map((add) => ({ add })), ...removes], {
+        commitInfo: { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo },
+        expectedVersion: snapshot.version + 1,
+      });
+      return { version: snap.version, partitions: targets.length, filesRemoved: removes.length, filesAdded: adds.length };
+    } catch (err) {
+      await removeFiles(this.table.storage, adds.map((a) => a.path));
+      throw err;
+    }
+  }
+
+  /** A data file's bytes, through the cache (data files are immutable once committed). */
+  private async readFile(path: string): Promise<Uint8Array> {
+    const hit = this.fileCache.get(path);
+    if (hit) return hit;
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.table.storage.read(path);
+    } catch (err) {
+      if (isPondError(err, 'ENOENT')) {
+        throw new PondError('EIO', `data file ${path} of the oplog is missing`, { op: 'read', path, cause: err });
+      }
+      throw err;
+    }
+    this.fileCache.set(path, bytes);
+    return bytes;
+  }
+}
+
+function pondStorages(pondDir: string): [Storage, Storage] {
+  return [new LocalStorage(nodePath.join(pondDir, 'oplog')), new LocalStorage(nodePath.join(pondDir, 'content'))];
+}

@@ -1,0 +1,77 @@
+// Turning one commit's records into Delta data files: one Parquet file per partition,
+// named as Spark names them so other engines and tools recognise the layout.
+import { randomUUID } from 'node:crypto';
+import { PondError } from '../../errors.js';
+import type { AddFile } from '../delta/index.js';
+import { encodeRecords } from './encode.js';
+import type { OpRecord } from './OpRecord.js';
+import { PARTITION_COLUMN } from './schema.js';
+import type { Storage } from '../storage/index.js';
+
+export const WRITE_PARALLELISM = 8;
+
+/** Partition ids are node ids (hex), which need no escaping in a path or URI. */
+function checkPartId(partId: string): void {
+  if (!/^[0-9A-Za-z_-]+$/.test(partId)) {
+    throw new PondError('EINVAL', `bad part_id ${JSON.stringify(partId)}`, { op: 'append' });
+  }
+}
+
+export function dataFilePath(partId: string): string {
+  return `${PARTITION_COLUMN}=${partId}/part-00000-${randomUUID()}.c000.zstd.parquet`;
+}
+
+export function groupByPartition<R extends { part_id: string }>(rows: readonly R[]): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const r of rows) {
+    checkPartId(r.part_id);
+    let g = groups.get(r.part_id);
+    if (!g) groups.set(r.part_id, (g = []));
+    g.push(r);
+  }
+  return groups;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Encodes and writes one file per partition (put-if-absent, durable), returning their add
+ * actions. On failure the files already written are deleted: they were never committed.
+ */
+export async function writeDataFiles(
+  storage: Storage,
+  groups: Map<string, OpRecord[]>,
+  modificationTime: number,
+  dataChange: boolean,
+): Promise<AddFile[]> {
+  const written: string[] = [];
+  try {
+    return await mapBounded([...groups], WRITE_PARALLELISM, async ([partId, rows]) => {
+      const { bytes, stats } = encodeRecords(rows);
+      const path = dataFilePath(partId);
+      await storage.putIfAbsent(path, bytes);
+      written.push(path);
+      return { path, partitionValues: { [PARTITION_COLUMN]: partId }, size: bytes.length, modificationTime, dataChange, stats };
+    });
+  } catch (err) {
+    await removeFiles(storage, written);
+    throw err;
+  }
+}
+
+/** Best-effort removal of data files that no commit references. */
+export async function removeFiles(storage: Storage, paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((p) => storage.delete(p).catch(() => undefined)));
+}

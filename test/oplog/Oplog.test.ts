@@ -1,0 +1,201 @@
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { Oplog, ROOT_ID, MemoryStorage, decodeRecords, sha256Hex, type NewRecord, type OpRecord } from '../../src/oplog/index.js';
+import { isPondError } from '../../src/errors.js';
+
+const DIR_A = '00000000000000aa';
+
+function fileRow(part: string, id: string, over: Partial<NewRecord> = {}): NewRecord {
+  return {
+    part_id: part, node_id: id, kind: 'file', op: 'create', name: null, child_id: null, child_part: null,
+    mode: 0o100644, uid: 1000, gid: 1000, nlink: 1, atime: 1000.5, mtime: 2000.25, ctime: 3000,
+    size: 5, sha256: sha256Hex(Buffer.from('hello')), content: Buffer.from('hello'), chunks: null, target: null, xattrs: null,
+    ...over,
+  };
+}
+
+function entryRow(part: string, name: string, child: string, childPart: string, op: NewRecord['op'] = 'create'): NewRecord {
+  return { ...fileRow(part, part), name, child_id: child, child_part: childPart, op, kind: 'file', mode: null, uid: null, gid: null,
+    nlink: null, atime: null, mtime: null, ctime: null, size: null, sha256: null, content: null };
+}
+
+function tmp(): string { return mkdtempSync(join(tmpdir(), 'pond-oplog-')); }
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  try { await p; expect.fail('no error'); } catch (err) { expect((err as { code?: string }).code).toBe(code); }
+}
+
+describe('Oplog', () => {
+  it('creates a pond with the root row at version 0', async () => {
+    const dir = tmp();
+    const log = await Oplog.create(dir, { checkpointInterval: 5 });
+    expect(log.version).toBe(0);
+    const snap = log.snapshot;
+    expect(snap.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['inCommitTimestamp'] });
+    expect(snap.metadata.configuration['delta.enableInCommitTimestamps']).toBe('true');
+    expect(snap.metadata.configuration['delta.checkpointInterval']).toBe('5');
+    expect(snap.metadata.partitionColumns).toEqual(['part_id']);
+    const rows = await log.readPartition(ROOT_ID);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ node_id: ROOT_ID, part_id: ROOT_ID, version: 0, kind: 'directory', op: 'create', mode: 0o40755, nlink: 2,
+      uid: process.getuid!(), gid: process.getgid!(), timestamp: log.timestamp });
+    expect(readdirSync(join(dir, 'oplog'))).toContain(`part_id=${ROOT_ID}`);
+    await expectCode(Oplog.create(dir), 'EEXIST');
+    await expectCode(Oplog.open(join(dir, 'nope')), 'ENOENT');
+  });
+
+  it('appends, reopens and reads partitions at versions', async () => {
+    const dir = tmp();
+    let log = await Oplog.create(dir);
+    const r1 = await log.append([
+      entryRow(ROOT_ID, 'a', DIR_A, DIR_A),
+      { ...fileRow(DIR_A, DIR_A), kind: 'directory', mode: 0o40755, content: null, sha256: null, size: 0 },
+      entryRow(DIR_A, 'hello.txt', '0000000000000001', DIR_A),
+      fileRow(DIR_A, '0000000000000001'),
+    ], { commitInfo: { pond: { summary: 'mkdir a, write hello', counts: { files: 1 } } } });
+    expect(r1.version).toBe(1);
+    expect(r1.timestamp).toBeGreaterThan(log.snapshot.timestamp - 1);
+    const r2 = await log.append([fileRow(DIR_A, '0000000000000001', { op: 'update', content: Buffer.from('world!'), size: 6, sha256: sha256Hex(Buffer.from('world!')) })]);
+    expect(r2).toEqual({ version: 2, timestamp: log.timestamp });
+    expect(r2.timestamp).toBeGreaterThan(r1.timestamp);
+    expect([...log.partitionFiles().keys()].sort()).toEqual([ROOT_ID, DIR_A].sort());
+    expect(log.partitionFiles().get(DIR_A)).toHaveLength(2);
+
+    log = await Oplog.open(dir);
+    expect(log.version).toBe(2);
+    const rows = await log.readPartition(DIR_A);
+    expect(rows.map((r) => [r.version, r.node_id, r.name])).toEqual([
+      [1, DIR_A, null], [1, DIR_A, 'hello.txt'], [1, '0000000000000001', null], [2, '0000000000000001', null]]);
+    expect(rows.every((r) => r.content === null)).toBe(true);
+    expect(rows[3]!.timestamp).toBe(r2.timestamp);
+    expect(Buffer.from(await log.readContent(rows[3]!.source, rows[3]!.sha256)).toString()).toBe('world!');
+    expect(Buffer.from(await log.readContent(rows[2]!.source)).toString()).toBe('hello');
+    await expectCode(log.readContent(rows[2]!.source, sha256Hex(Buffer.from('nope'))), 'EIO');
+    await expectCode(log.readContent(rows[0]!.source), 'EIO');
+
+    const at1 = await log.readPartition(DIR_A, { snapshot: await log.snapshotAt(1), withContent: true });
+    expect(at1).toHaveLength(3);
+    expect(Buffer.from(at1[2]!.content!).toString()).toBe('hello');
+
+    const infos = await log.table.commitInfos(1, 1);
+    expect(infos[0]!.commitInfo).toMatchObject({ operation: 'WRITE', pond: { summary: 'mkdir a, write hello' } });
+    expect(infos[0]!.timestamp).toBe(r1.timestamp);
+  });
+
+  it('keeps timestamps strictly increasing with a stuck clock', async () => {
+    const log = await Oplog.fromStorage(new MemoryStorage(), new MemoryStorage(), { create: true, now: () => 5000 });
+    const a = await log.append([fileRow(DIR_A, '0000000000000001')]);
+    const b = await log.append([fileRow(DIR_A, '0000000000000001')]);
+    expect([a.timestamp, b.timestamp]).toEqual([5001, 5002]);
+    // Concurrent appends from one handle are serialized.
+    const vs = await Promise.all([1, 2, 3].map(() => log.append([fileRow(DIR_A, '0000000000000002')])));
+    expect(vs.map((v) => v.version)).toEqual([3, 4, 5]);
+  });
+
+  it('a lost race leaves no orphan files and reports ECONFLICT', async () => {
+    const table = new MemoryStorage();
+    const content = new MemoryStorage();
+    const a = await Oplog.fromStorage(table, content, { create: true });
+    const b = await Oplog.fromStorage(table, content);
+    await a.append([fileRow(DIR_A, '0000000000000001')]);
+    await expectCode(b.append([fileRow(DIR_A, '0000000000000002')]), 'ECONFLICT');
+    expect(await table.listDirs('')).toContain(`part_id=${DIR_A}`);
+    expect((await table.names(`part_id=${DIR_A}`)).length).toBe(1);
+    await b.refresh();
+    expect((await b.append([fileRow(DIR_A, '0000000000000002')])).version).toBe(2);
+  });
+
+  it('rejects a bad part_id', async () => {
+    const log = await Oplog.fromStorage(new MemoryStorage(), new MemoryStorage(), { create: true });
+    await expectCode(log.append([fileRow('../x', '0000000000000001')]), 'EINVAL');
+    expect(log.version).toBe(0);
+  });
+
+  it('compacts partitions into one file without changing the rows', async () => {
+    const log = await Oplog.fromStorage(new MemoryStorage(), new MemoryStorage(), { create: true });
+    for (let i = 0; i < 5; i++) await log.append([fileRow(DIR_A, `000000000000000${i}`, { content: Buffer.from(`v${i}`) })]);
+    const before = await log.readPartition(DIR_A, { withContent: true });
+    const res = await log.compact();
+    expect(res).toEqual({ version: 6, partitions: 1, filesRemoved: 5, filesAdded: 1 });
+    expect(log.partitionFiles().get(DIR_A)).toHaveLength(1);
+    const after = await log.readPartition(DIR_A, { withContent: true });
+    const strip = (rs: typeof before): OpRecord[] => rs.map(({ source: _s, ...r }) => r);
+    expect(strip(after)).toEqual(strip(before));
+    expect(Buffer.from(await log.readContent(after[3]!.source)).toString()).toBe('v3');
+    const old = await log.readPartition(DIR_A, { snapshot: await log.snapshotAt(3) });
+    expect(old.map((r) => r.version)).toEqual([1, 2, 3]);
+    expect((await log.compact()).version).toBeNull();
+    const infos = await log.table.commitInfos(6, 6);
+    expect(infos[0]!.commitInfo?.operation).toBe('OPTIMIZE');
+  });
+
+  it('writes data files DuckDB reads with the same values', async () => {
+    const dir = tmp();
+    const log = await Oplog.create(dir);
+    const rows: NewRecord[] = [];
+    for (let i = 0; i < 50; i++) {
+      rows.push(fileRow(i % 2 ? DIR_A : ROOT_ID, i.toString(16).padStart(16, '0'), {
+        name: i % 3 ? null : `ñame ${i} 🐟`, mtime: 1712345678901.123 + i, uid: i === 7 ? 4000000000 : 1000,
+        size: i === 9 ? Number.MAX_SAFE_INTEGER : i,
+        chunks: i % 4 ? null : [{ sha256: 'e'.repeat(64), size: 65536 + i }],
+        xattrs: i === 5 ? '{"user.k":"dg=="}' : null, target: i === 6 ? '/tmp/ü' : null,
+      }));
+    }
+    await log.append(rows);
+    const files = log.snapshot.files.map((f) => f.path);
+    const expected = new Map<string, OpRecord>();
+    for (const f of log.snapshot.files) {
+      for (const r of decodeRecords(await readFile(join(dir, 'oplog', f.path)), { withContent: true, partId: f.partitionValues.part_id! })) {
+        expected.set(`${r.part_id}/${r.node_id}/${r.version}`, r);
+      }
+    }
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      const list = files.map((p) => `'${join(dir, 'oplog', p)}'`).join(', ');
+      const res = await conn.runAndReadAll(`SELECT *, epoch_us("timestamp") AS ts_us, epoch_us(mtime) AS mtime_us
+        FROM read_parquet([${list}], hive_partitioning = true) ORDER BY part_id, node_id, version`);
+      const got = res.getRowObjectsJS();
+      expect(got.length).toBe(expected.size);
+      expect(got.length).toBe(51);
+      for (const g of got) {
+        const e = expected.get(`${String(g.part_id)}/${String(g.node_id)}/${Number(g.version)}`)!;
+        expect(e).toBeDefined();
+        expect(g.name ?? null).toBe(e.name);
+        expect(g.kind).toBe(e.kind);
+        expect(g.op).toBe(e.op);
+        expect(Number(g.ts_us) / 1000).toBe(e.timestamp);
+        expect(g.mtime_us === null ? null : Number(g.mtime_us) / 1000).toBe(e.mtime);
+        expect(g.size === null ? null : Number(g.size)).toBe(e.size);
+        // uid is an unsigned value in a signed Delta integer: compare bit patterns.
+        expect(g.uid === null ? null : Number(g.uid) >>> 0).toBe(e.uid);
+        expect(g.mode).toBe(e.mode);
+        expect(g.sha256 ?? null).toBe(e.sha256);
+        expect(g.target ?? null).toBe(e.target);
+        expect(g.xattrs ?? null).toBe(e.xattrs);
+        const content = g.content as Uint8Array | null;
+        expect(content === null ? null : Buffer.from(content).toString('hex')).toBe(e.content === null ? null : Buffer.from(e.content).toString('hex'));
+        const chunks = g.chunks as Array<{ sha256: string; size: bigint | number }> | null;
+        expect(chunks === null ? null : chunks.map((c) => ({ sha256: c.sha256, size: Number(c.size) }))).toEqual(e.chunks);
+      }
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+    for (const p of files) expect(statSync(join(dir, 'oplog', p)).size).toBeGreaterThan(0);
+  });
+
+  it('propagates missing data files as EIO', async () => {
+    const table = new MemoryStorage();
+    const log = await Oplog.fromStorage(table, new MemoryStorage(), { create: true, fileCacheBytes: 1 });
+    await log.append([fileRow(DIR_A, '0000000000000001')]);
+    const f = log.partitionFiles().get(DIR_A)![0]!;
+    await table.delete(f.path);
+    await expectCode(log.readPartition(DIR_A), 'EIO');
+    expect(isPondError(new Error('x'))).toBe(false);
+  });
+});
