@@ -19,6 +19,8 @@ export const XATTR_REPLACE = 2;
  */
 export class FS {
   private changes = new ChangeSet();
+  /** Called after every change; the persistence layer schedules flushes with it. */
+  onChange: (() => void) | undefined;
 
   constructor(readonly backend: Backend, readonly root: DirNode, private readonly clock: () => number = Date.now) {}
 
@@ -90,7 +92,7 @@ export class FS {
     const node = new DirNode(id, id, this.newMeta(perm, caller, 2), false, new Map());
     this.addEntry(dir, entries, name, node);
     dir.meta.nlink++;
-    this.changes.node(node, { created: true });
+    this.mark(node, { created: true });
     return node;
   }
 
@@ -106,7 +108,7 @@ export class FS {
     const p = await this.parentForCreate(path, 'create');
     const node = new FileNode(this.backend.newId(), p.dir.id, this.newMeta(perm, caller, 1), false, EMPTY_CONTENT);
     this.addEntry(p.dir, p.entries, p.name, node);
-    this.changes.node(node, { created: true, content: true });
+    this.mark(node, { created: true, content: true });
     return node;
   }
 
@@ -115,7 +117,7 @@ export class FS {
     const { dir, name, entries } = await this.parentForCreate(path, 'symlink');
     const node = new SymlinkNode(this.backend.newId(), dir.id, this.newMeta(0o777, caller, 1), false, target);
     this.addEntry(dir, entries, name, node);
-    this.changes.node(node, { created: true, content: true });
+    this.mark(node, { created: true, content: true });
     return node;
   }
 
@@ -127,7 +129,7 @@ export class FS {
     this.addEntry(dir, entries, name, node);
     node.meta.nlink++;
     node.meta.ctime = this.clock();
-    this.changes.node(node);
+    this.mark(node);
     return node;
   }
 
@@ -146,7 +148,7 @@ export class FS {
     this.removeEntry(dir, entries, name);
     dir.meta.nlink--;
     node.meta.nlink = 0;
-    this.changes.node(node);
+    this.mark(node);
   }
 
   async rename(src: string, dst: string, flags = 0): Promise<void> {
@@ -194,7 +196,7 @@ export class FS {
       if (target.kind === 'directory') {
         target.meta.nlink = 0;
         d.dir.meta.nlink--;
-        this.changes.node(target);
+        this.mark(target);
       } else {
         this.dropLink(target);
       }
@@ -301,6 +303,11 @@ export class FS {
 
   // ---- helpers ----------------------------------------------------------------------
 
+  private mark(node: Node, opts?: { created?: boolean; content?: boolean }): void {
+    this.changes.node(node, opts);
+    this.onChange?.();
+  }
+
   private writable(node: Node, path?: string): void {
     if (node.readOnly || this.backend.readOnly) {
       throw new PondError('EROFS', `read-only file system${path ? `: ${path}` : ''}`, { path });
@@ -348,21 +355,21 @@ export class FS {
   private dropLink(node: Node): void {
     node.meta.nlink = Math.max(0, node.meta.nlink - 1);
     node.meta.ctime = this.clock();
-    this.changes.node(node);
+    this.mark(node);
   }
 
   private touchDir(dir: DirNode): void {
     const now = this.clock();
     dir.meta.mtime = now;
     dir.meta.ctime = now;
-    this.changes.node(dir);
+    this.mark(dir);
   }
 
   private touchAll(nodes: Node[], dirs: DirNode[]): void {
     const now = this.clock();
     for (const n of nodes) {
       n.meta.ctime = now;
-      this.changes.node(n);
+      this.mark(n);
     }
     for (const d of dirs) this.touchDir(d);
   }
@@ -371,12 +378,12 @@ export class FS {
     const now = this.clock();
     file.meta.mtime = now;
     file.meta.ctime = now;
-    this.changes.node(file, { content: true });
+    this.mark(file, { content: true });
     this.changes.bytes += bytes;
   }
 
   private metaChanged(node: Node): void {
     node.meta.ctime = this.clock();
-    this.changes.node(node);
+    this.mark(node);
   }
 }

@@ -85,6 +85,11 @@ export class FileContent implements ContentSource {
     this._size = size;
   }
 
+  /** The base itself when nothing was written over it, else undefined. */
+  cleanBase(): ContentSource | undefined {
+    return this.dirty ? undefined : this.base;
+  }
+
   /**
    * An immutable view of the content as it is now, for a flush to read while writes go
    * on. This object keeps the frozen view as its new base.

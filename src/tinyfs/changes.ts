@@ -15,8 +15,8 @@ export interface NodeChange {
 
 export class ChangeSet {
   readonly nodes = new Map<NodeId, NodeChange>();
-  /** Per directory, per touched name: the child id at the last flush (null: no entry). */
-  readonly entries = new Map<DirNode, Map<string, NodeId | null>>();
+  /** Per directory, per touched name: the child at the last flush (null: no entry). */
+  readonly entries = new Map<DirNode, Map<string, Node | null>>();
   /** Upper bound of bytes written since the last flush (memory pressure signal). */
   bytes = 0;
 
@@ -38,7 +38,7 @@ export class ChangeSet {
   entry(dir: DirNode, name: string): void {
     let names = this.entries.get(dir);
     if (!names) this.entries.set(dir, (names = new Map()));
-    if (!names.has(name)) names.set(name, dir.entries?.get(name)?.id ?? null);
+    if (!names.has(name)) names.set(name, dir.entries?.get(name) ?? null);
   }
 
   /** Puts back the changes of a flush that failed, under any made since. */

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { PondError } from '../errors.js';
+import type { Oplog, StoredRecord } from '../oplog/index.js';
+import {
+  type Backend, type ContentSource, DirNode, EMPTY_CONTENT, FileNode, type Node, type NodeId, type NodeMeta,
+  ROOT_ID, SymlinkNode, type Xattrs,
+} from '../tinyfs/index.js';
+import type { ContentCache } from './ContentCache.js';
+import { type PartitionState, replayPartition } from './replay.js';
+import { ChunkedContent, type ContentLoader, InlineContent } from './sources.js';
+
+export interface LogBackendOptions {
+  readOnly: boolean;
+  /** Replay bound: a view of the pond as of this version. */
+  maxVersion?: number;
+}
+
+/**
+ * TinyFS nodes loaded lazily from the oplog: a directory's partition is read the first
+ * time the directory (or a node homed in it) is needed. Node objects are kept by id so
+ * that two hard links reach one node.
+ */
+export class LogBackend implements Backend {
+  readonly readOnly: boolean;
+  private readonly maxVersion: number;
+  private readonly nodes = new Map<string, Node>();
+  private readonly partitions = new Map<string, Promise<PartitionState>>();
+  readonly loader: ContentLoader;
+
+  constructor(readonly oplog: Oplog, readonly cache: ContentCache, opts: LogBackendOptions) {
+    this.readOnly = opts.readOnly;
+    this.maxVersion = opts.maxVersion ?? Infinity;
+    this.loader = {
+      inline: (source) => oplog.readContent(source),
+      chunk: (ref) => oplog.content.get(ref),
+    };
+  }
+
+  async root(): Promise<DirNode> {
+    const root = await this.node(ROOT_ID, ROOT_ID);
+    if (root.kind !== 'directory') throw new PondError('ECORRUPT', 'the root is not a directory');
+    return root;
+  }
+
+  async loadEntries(dir: DirNode): Promise<Map<string, Node>> {
+    const state = await this.partition(dir.id);
+    const rows = [...state.entries.values()];
+    const children = await Promise.all(rows.map((r) => this.node(r.child_id as NodeId, r.child_part ?? dir.id, r)));
+    const entries = new Map<string, Node>();
+    rows.forEach((r, i) => entries.set(r.name!, children[i]!));
+    return entries;
+  }
+
+  newId(): NodeId {
+    for (;;) {
+      const id = randomBytes(8).toString('hex') as NodeId;
+      if (id !== ROOT_ID && !this.nodes.has(id)) return id;
+    }
+  }
+
+  /** Remembers a node created by TinyFS, so later lookups by id find the same object. */
+  adopt(node: Node): void {
+    this.nodes.set(node.id, node);
+  }
+
+  forget(id: string): void {
+    this.nodes.delete(id);
+  }
+
+  /** Inline bytes of a node's row at a version (the cache lost them). */
+  async fetchInline(part: string, nodeId: string, version: number): Promise<Uint8Array> {
+    const rows = await this.oplog.readPartition(part);
+    const row = rows.find((r) => r.node_id === nodeId && r.version === version && r.name === null);
+    if (!row) throw new PondError('ECORRUPT', `no record of node ${nodeId} at version ${version} in partition ${part}`);
+    return this.oplog.readContent(row.source);
+  }
+
+  /** Replayed state of a partition (loaded once). */
+  partition(partId: string): Promise<PartitionState> {
+    let p = this.partitions.get(partId);
+    if (!p) {
+      p = this.oplog.readPartition(partId).then((rows) => replayPartition(rows, partId, this.maxVersion));
+      // A failed load is not cached: the next access tries again.
+      p.catch(() => this.partitions.delete(partId));
+      this.partitions.set(partId, p);
+    }
+    return p;
+  }
+
+  private async node(id: NodeId, part: string, entry?: StoredRecord): Promise<Node> {
+    const known = this.nodes.get(id);
+    if (known) return known;
+    const row = (await this.partition(part)).nodes.get(id);
+    if (!row) {
+      const where = entry ? `entry '${entry.name}' of directory ${entry.node_id}` : `partition ${part}`;
+      throw new PondError('ECORRUPT', `${where} names node ${id}, which has no record in partition ${part}`, { op: 'lookup' });
+    }
+    // Another load may have built it while we waited.
+    const again = this.nodes.get(id);
+    if (again) return again;
+    const node = this.build(row);
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private build(row: StoredRecord): Node {
+    const id = row.node_id as NodeId;
+    const meta: NodeMeta = {
+      perm: (row.mode ?? 0) & 0o7777, uid: row.uid ?? 0, gid: row.gid ?? 0, nlink: row.nlink ?? 1,
+      atime: row.atime ?? row.timestamp, mtime: row.mtime ?? row.timestamp, ctime: row.ctime ?? row.timestamp,
+    };
+    let node: Node;
+    if (row.kind === 'directory') node = new DirNode(id, id, meta, this.readOnly);
+    else if (row.kind === 'symlink') node = new SymlinkNode(id, row.part_id, meta, this.readOnly, row.target ?? '');
+    else node = new FileNode(id, row.part_id, meta, this.readOnly, this.contentOf(row));
+    node.xattrs = parseXattrs(row.xattrs);
+    return node;
+  }
+
+  contentOf(row: StoredRecord): ContentSource {
+    const size = row.size ?? 0;
+    if (size === 0) return EMPTY_CONTENT;
+    const sha = row.sha256 ?? '';
+    if (row.chunks) return new ChunkedContent(size, sha, row.chunks, this.cache, this.loader);
+    const source = row.source;
+    return new InlineContent(size, sha, this.cache, () => this.loader.inline(source), undefined, `node ${row.node_id} at version ${row.version}`);
+  }
+}
+
+export function parseXattrs(json: string | null): Xattrs | null {
+  if (!json) return null;
+  const obj = JSON.parse(json) as Record<string, string>;
+  const map: Xattrs = new Map();
+  for (const [k, v] of Object.entries(obj)) map.set(k, Buffer.from(v, 'base64'));
+  return map.size ? map : null;
+}
+
+export function formatXattrs(x: Xattrs | null): string | null {
+  if (!x || x.size === 0) return null;
+  const obj: Record<string, string> = {};
+  for (const [k, v] of x) obj[k] = Buffer.from(v).toString('base64');
+  return JSON.stringify(obj);
+}

@@ -1,0 +1,189 @@
+import * as nodePath from 'node:path';
+import { PondError } from '../errors.js';
+import { Oplog } from '../oplog/index.js';
+import { FS } from '../tinyfs/index.js';
+import { ContentCache } from './ContentCache.js';
+import { planFlush } from './flush.js';
+import { WriterLock } from './lock.js';
+import { LogBackend } from './LogBackend.js';
+import { parseVersionSpec } from './versionSpec.js';
+
+export interface PondOptions {
+  /** Open without the writer lock; every change is EROFS. */
+  readOnly?: boolean;
+  /** Bytes of content kept in memory (default 128 MiB). */
+  cacheSize?: number;
+  /** Seconds after the first change before an automatic flush; 0 disables the timer. */
+  commitInterval?: number;
+  /** Who holds the lock, for the error a second writer sees. */
+  owner?: string;
+}
+
+export interface CommitResult {
+  version: number;
+  timestamp: number;
+  counts: { created: number; updated: number; deleted: number; bytes: number };
+}
+
+const DEFAULT_CACHE = 128 * 1024 * 1024;
+
+/**
+ * A pond opened for use: the live TinyFS over the oplog, flushes (group commit: callers
+ * that arrive while a commit is being written share the next one), a flush timer, and
+ * read-only views of past versions.
+ */
+export class Pond {
+  readonly fs: FS;
+  private running: Promise<CommitResult | undefined> | undefined;
+  private queued: Promise<CommitResult | undefined> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly views = new Map<number, Promise<FS>>();
+  private closed = false;
+  /** The last flush failure, kept so a timer flush's error is not lost. */
+  lastError: Error | undefined;
+
+  private constructor(
+    readonly dir: string,
+    readonly oplog: Oplog,
+    readonly cache: ContentCache,
+    private readonly backend: LogBackend,
+    fs: FS,
+    private readonly lock: WriterLock | undefined,
+    private readonly opts: PondOptions,
+  ) {
+    this.fs = fs;
+    fs.onChange = () => this.changed();
+  }
+
+  static async create(dir: string, opts: PondOptions = {}): Promise<Pond> {
+    await Oplog.create(dir);
+    return Pond.open(dir, opts);
+  }
+
+  static async open(dir: string, opts: PondOptions = {}): Promise<Pond> {
+    const abs = nodePath.resolve(dir);
+    const readOnly = opts.readOnly ?? false;
+    // The lock comes first: a writer must not read a log that another writer is extending.
+    const lock = readOnly ? undefined : await WriterLock.acquire(abs, opts.owner ?? 'pond');
+    try {
+      const oplog = await Oplog.open(abs);
+      const cache = new ContentCache(opts.cacheSize ?? DEFAULT_CACHE);
+      const backend = new LogBackend(oplog, cache, { readOnly });
+      const fs = await FS.open(backend);
+      return new Pond(abs, oplog, cache, backend, fs, lock, opts);
+    } catch (err) {
+      await lock?.release();
+      throw err;
+    }
+  }
+
+  get readOnly(): boolean {
+    return this.backend.readOnly;
+  }
+
+  get version(): number {
+    return this.oplog.version;
+  }
+
+  /** Commits every change since the last flush as one version; undefined when there were none. */
+  flush(trigger = 'flush'): Promise<CommitResult | undefined> {
+    if (!this.running) {
+      this.running = this.commit(trigger).finally(() => {
+        this.running = undefined;
+      });
+      return this.running;
+    }
+    // A commit is being written: everything changed since it started goes in the next one.
+    this.queued ??= this.running.catch(() => undefined).then(() => {
+      this.queued = undefined;
+      return this.flush(trigger);
+    });
+    return this.queued;
+  }
+
+  private async commit(trigger: string): Promise<CommitResult | undefined> {
+    this.clearTimer();
+    if (!this.fs.hasChanges) return undefined;
+    if (this.readOnly) throw new PondError('EROFS', 'the pond is open read-only');
+    const changes = this.fs.takeChanges();
+    try {
+      const plan = await planFlush(changes, this.backend, this.oplog.content, this.cache);
+      if (plan.rows.length === 0) return undefined;
+      const { created, updated, deleted, bytes } = plan.counts;
+      const summary = `${trigger}: ${created} created, ${updated} changed, ${deleted} deleted`;
+      const { version, timestamp } = await this.oplog.append(plan.rows, {
+        commitInfo: { operation: 'WRITE', pond: { trigger, summary, created, updated, deleted, bytes } },
+      });
+      plan.settle(version);
+      this.lastError = undefined;
+      return { version, timestamp, counts: plan.counts };
+    } catch (err) {
+      this.fs.restoreChanges(changes);
+      this.lastError = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+  }
+
+  private changed(): void {
+    if (this.closed) return;
+    const interval = this.opts.commitInterval ?? 0;
+    if (interval > 0 && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush('timer').catch(() => undefined);
+      }, interval * 1000);
+      this.timer.unref();
+    }
+  }
+
+  /** Dirty bytes past half the cache: the caller should wait for this flush. */
+  pressure(): Promise<CommitResult | undefined> | undefined {
+    if (this.fs.pendingBytes > this.cache.maxBytes / 2 && !this.running) return this.flush('memory');
+    return undefined;
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Resolves `V` (a version number) or an ISO-8601 time to a version of this pond. */
+  async resolveVersion(spec: string | number): Promise<number> {
+    const parsed = parseVersionSpec(spec);
+    const latest = this.oplog.version;
+    if (parsed.kind === 'version') {
+      if (parsed.version > latest) throw new PondError('ENOVERSION', `version ${parsed.version} does not exist (latest is ${latest})`);
+      return parsed.version;
+    }
+    const snap = await this.oplog.table.snapshotAtTime(parsed.time, { allowAfterLatest: true });
+    return snap.version;
+  }
+
+  /** A read-only filesystem as the pond was at `version`. */
+  view(version: number): Promise<FS> {
+    if (version > this.oplog.version || version < 0 || !Number.isInteger(version)) {
+      return Promise.reject(new PondError('ENOVERSION', `version ${version} does not exist (latest is ${this.oplog.version})`));
+    }
+    let v = this.views.get(version);
+    if (!v) {
+      const backend = new LogBackend(this.oplog, this.cache, { readOnly: true, maxVersion: version });
+      v = FS.open(backend);
+      v.catch(() => this.views.delete(version));
+      this.views.set(version, v);
+      // A few recent views are plenty; each holds its own loaded directories.
+      if (this.views.size > 16) this.views.delete(this.views.keys().next().value!);
+    }
+    return v;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.readOnly) await this.flush('close');
+    } finally {
+      this.closed = true;
+      this.clearTimer();
+      await this.lock?.release();
+    }
+  }
+}

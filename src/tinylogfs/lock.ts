@@ -1,0 +1,73 @@
+import { promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
+import * as nodePath from 'node:path';
+import { PondError, errnoCode } from '../errors.js';
+
+// One writer per pond. The lock file names its owner (pid, host); a lock whose owner is
+// gone (a killed writer) is taken over. Creation is O_EXCL, so two writers racing for a
+// stale lock cannot both win: the loser sees EEXIST and checks again.
+
+interface Owner {
+  pid: number;
+  host: string;
+  since: string;
+  what: string;
+}
+
+export class WriterLock {
+  private constructor(readonly path: string) {}
+
+  static async acquire(pondDir: string, what: string): Promise<WriterLock> {
+    const path = nodePath.join(pondDir, 'lock');
+    const me: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString(), what };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const fh = await fsp.open(path, 'wx');
+        try {
+          await fh.writeFile(JSON.stringify(me));
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        return new WriterLock(path);
+      } catch (err) {
+        if (errnoCode(err) !== 'EEXIST') throw new PondError('EIO', `cannot create lock ${path}: ${String(err)}`, { cause: err });
+      }
+      const owner = await readOwner(path);
+      if (owner && owner.pid !== process.pid && alive(owner)) {
+        throw new PondError('ELOCKED', `pond is in use by ${owner.what} (pid ${owner.pid} on ${owner.host} since ${owner.since})`, { path: pondDir });
+      }
+      if (owner?.pid === process.pid) {
+        throw new PondError('ELOCKED', `pond is already open for writing in this process (${owner.what})`, { path: pondDir });
+      }
+      // Stale: its writer is gone. Remove and try again.
+      await fsp.unlink(path).catch(() => undefined);
+    }
+    throw new PondError('ELOCKED', `could not take the writer lock ${path}`, { path: pondDir });
+  }
+
+  async release(): Promise<void> {
+    await fsp.unlink(this.path).catch(() => undefined);
+  }
+}
+
+async function readOwner(path: string): Promise<Owner | undefined> {
+  try {
+    const o = JSON.parse(await fsp.readFile(path, 'utf8')) as Partial<Owner>;
+    if (typeof o.pid === 'number') return { pid: o.pid, host: o.host ?? '', since: o.since ?? '?', what: o.what ?? 'a writer' };
+  } catch {
+    // Unreadable or half-written by a writer killed mid-write: treat as stale.
+  }
+  return undefined;
+}
+
+function alive(owner: Owner): boolean {
+  // On another host we cannot tell: assume it is alive rather than risk two writers.
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (err) {
+    return errnoCode(err) === 'EPERM';
+  }
+}

@@ -1,0 +1,30 @@
+import type { StoredRecord } from '../oplog/index.js';
+
+// Replay of one partition: the newest row (not above a version bound) of every node and
+// of every entry name wins; a `delete` row means gone. Pure, so time travel is the same
+// code with another bound.
+
+export interface PartitionState {
+  /** Node rows by node id: nodes homed in this partition, as of the bound. */
+  nodes: Map<string, StoredRecord>;
+  /** Entry rows by name: the entries of the directory this partition belongs to. */
+  entries: Map<string, StoredRecord>;
+}
+
+export function replayPartition(rows: readonly StoredRecord[], partId: string, maxVersion = Infinity): PartitionState {
+  const nodes = new Map<string, StoredRecord>();
+  const entries = new Map<string, StoredRecord>();
+  for (const row of rows) {
+    if (row.version > maxVersion) continue;
+    if (row.name === null) {
+      const prev = nodes.get(row.node_id);
+      if (!prev || row.version >= prev.version) nodes.set(row.node_id, row);
+    } else if (row.node_id === partId) {
+      const prev = entries.get(row.name);
+      if (!prev || row.version >= prev.version) entries.set(row.name, row);
+    }
+  }
+  for (const [id, row] of nodes) if (row.op === 'delete') nodes.delete(id);
+  for (const [name, row] of entries) if (row.op === 'delete') entries.delete(name);
+  return { nodes, entries };
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { PondError } from '../errors.js';
+import type { ChunkRef, RecordSource } from '../oplog/index.js';
+import { type ContentSource, FileContent } from '../tinyfs/index.js';
+import type { ContentCache } from './ContentCache.js';
+
+// Committed content, read lazily. Each source also describes itself, so a flush of a file
+// whose content did not change re-uses the committed description instead of re-reading.
+
+export interface ContentLoader {
+  /** Inline bytes of a stored row (verified by the caller). */
+  inline(source: RecordSource): Promise<Uint8Array>;
+  /** One chunk, verified against its hash by the store. */
+  chunk(ref: ChunkRef): Promise<Uint8Array>;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Content small enough to sit in the record itself. */
+export class InlineContent implements ContentSource {
+  /** Bytes not yet committed: held until the commit that records them has landed. */
+  private pinned: Uint8Array | undefined;
+
+  constructor(
+    readonly size: number,
+    readonly sha256: string,
+    private readonly cache: ContentCache,
+    /** How to fetch the bytes when the cache lost them. */
+    private fetch: (() => Promise<Uint8Array>) | undefined,
+    pinned?: Uint8Array,
+    /** For error messages: which file and version this is. */
+    private readonly what = '',
+  ) {
+    this.pinned = pinned;
+    if (pinned) cache.set(sha256, pinned);
+  }
+
+  /** The commit landed: the bytes can now be fetched from the table, so stop pinning them. */
+  unpin(fetch: () => Promise<Uint8Array>): void {
+    this.fetch = fetch;
+    this.pinned = undefined;
+  }
+
+  bytes(): Promise<Uint8Array> {
+    if (this.pinned) return Promise.resolve(this.pinned);
+    return this.cache.get(this.sha256, async () => {
+      if (!this.fetch) throw new PondError('EIO', `inline content ${this.sha256} cannot be fetched`);
+      const bytes = await this.fetch();
+      if (bytes.length !== this.size || sha256Hex(bytes) !== this.sha256) {
+        throw new PondError('EIO', `content of ${this.what || this.sha256} fails its SHA-256 check`, { op: 'read' });
+      }
+      return bytes;
+    });
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const b = await this.bytes();
+    return b.subarray(offset, Math.min(b.length, offset + length));
+  }
+}
+
+/** Content cut into chunks in the content store; reads fetch only the chunks they touch. */
+export class ChunkedContent implements ContentSource {
+  /** offsets[i] is where chunk i starts; offsets[n] is the size. */
+  private readonly offsets: Float64Array;
+
+  constructor(
+    readonly size: number,
+    readonly sha256: string,
+    readonly chunks: ChunkRef[],
+    private readonly cache: ContentCache,
+    private readonly loader: ContentLoader,
+  ) {
+    this.offsets = new Float64Array(chunks.length + 1);
+    for (let i = 0; i < chunks.length; i++) this.offsets[i + 1] = this.offsets[i]! + chunks[i]!.size;
+    if (this.offsets[chunks.length] !== size) {
+      throw new PondError('ECORRUPT', `chunk sizes add up to ${this.offsets[chunks.length]}, not ${size}`);
+    }
+  }
+
+  private chunk(i: number): Promise<Uint8Array> {
+    const ref = this.chunks[i]!;
+    return this.cache.get(ref.sha256, () => this.loader.chunk(ref));
+  }
+
+  /** Index of the chunk holding byte `pos`. */
+  private find(pos: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.offsets[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(offset + length, this.size);
+    if (end <= offset) return new Uint8Array(0);
+    let i = this.find(offset);
+    const start = this.offsets[i]!;
+    const first = await this.chunk(i);
+    if (end <= start + first.length) return first.subarray(offset - start, end - start);
+    const out = new Uint8Array(end - offset);
+    let pos = offset;
+    // Fetch the rest in parallel: a 128 KiB read spans two or three chunks.
+    const want: number[] = [];
+    for (let j = i + 1; j < this.chunks.length && this.offsets[j]! < end; j++) want.push(j);
+    const rest = await Promise.all(want.map((j) => this.chunk(j)));
+    for (const bytes of [first, ...rest]) {
+      const cStart = this.offsets[i]!;
+      const from = pos - cStart;
+      const to = Math.min(bytes.length, end - cStart);
+      out.set(bytes.subarray(from, to), pos - offset);
+      pos = cStart + to;
+      i++;
+    }
+    return out;
+  }
+}
+
+export type CommittedContent = InlineContent | ChunkedContent;
+
+/** The committed content `source` stands for unchanged, if any. */
+export function committedOf(source: ContentSource): CommittedContent | 'empty' | undefined {
+  if (source instanceof InlineContent || source instanceof ChunkedContent) return source;
+  if (source instanceof FileContent) {
+    const base = source.cleanBase();
+    return base ? committedOf(base) : undefined;
+  }
+  return source.size === 0 ? 'empty' : undefined;
+}
