@@ -9,7 +9,9 @@ import { chunkAndStore, type StoredContent } from './chunkAndStore.js';
 import type { ChunkerOptions } from './Chunker.js';
 import { decodeChunk, encodeChunk } from './codec.js';
 
-export const DEFAULT_PARALLELISM = 8;
+// Each put fsyncs a file and its folder: throughput is bound by sync latency, so keep
+// many in flight (measured: 8 -> 50, 16 -> 57 MiB/s on the dev VM; more gains little).
+export const DEFAULT_PARALLELISM = 16;
 
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
