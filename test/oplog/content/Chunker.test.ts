@@ -13,10 +13,13 @@ function prng(n: number, seed: number): Uint8Array {
 describe('Chunker', () => {
   const data = prng(10 << 20, 42);
 
-  it('has a fixed gear table', () => {
+  // Cut points decide what deduplicates against chunks already stored: pin them, so a
+  // change to the gear table or the masks cannot slip in unnoticed.
+  it('has a fixed gear table and fixed cut points', () => {
     expect(GEAR.length).toBe(256);
-    expect(GEAR[0]).toBe(GEAR[0]); // computed once; values pinned by the cut points below
+    expect([GEAR[0], GEAR[1], GEAR[255]]).toEqual([2033366235, 4026601864, 2866911319]);
     expect(new Set(GEAR).size).toBe(256);
+    expect(cutPoints(prng(1 << 20, 42)).slice(0, 5)).toEqual([95918, 186940, 262943, 319858, 397303]);
   });
 
   it('is deterministic and respects min/max', () => {
