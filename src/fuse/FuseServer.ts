@@ -1,0 +1,90 @@
+import Fuse from 'fuse-native';
+import { execFile } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import * as nodePath from 'node:path';
+import { promisify } from 'node:util';
+import { PondError } from '../errors.js';
+import { Pond } from '../tinylogfs/index.js';
+import { HistoryRouter } from './HistoryRouter.js';
+import { buildFuseOptions } from './mountOptions.js';
+import { makeOperations } from './operations.js';
+import { register, unregister } from './registry.js';
+
+const run = promisify(execFile);
+
+export interface ServeOptions {
+  pondDir: string;
+  mountpoint: string;
+  history?: 'hidden' | 'visible' | 'off';
+  readOnly?: boolean;
+  /** Serve this past version (read-only). */
+  at?: string;
+  cacheSize?: number;
+  /** Seconds after the first change before a commit (default 5). */
+  commitInterval?: number;
+  log?: (line: string) => void;
+}
+
+/** A pond served at a mount point until stop(). */
+export class FuseServer {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(readonly pond: Pond, readonly fuse: Fuse, readonly mountpoint: string, readonly version: number | undefined) {}
+
+  static async start(o: ServeOptions): Promise<FuseServer> {
+    const mountpoint = nodePath.resolve(o.mountpoint);
+    const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const readOnly = (o.readOnly ?? false) || o.at !== undefined;
+    const pond = await Pond.open(o.pondDir, {
+      readOnly, cacheSize: o.cacheSize, commitInterval: o.commitInterval ?? 5, owner: `pond mount ${mountpoint}`,
+    });
+    try {
+      const version = o.at === undefined ? undefined : await pond.resolveVersion(o.at);
+      const live = version === undefined ? pond.fs : await pond.view(version);
+      const router = new HistoryRouter(pond, live, o.history ?? 'hidden');
+      const ops = makeOperations({ pond, router, readOnly, log });
+      await assertMountpoint(mountpoint);
+      const fuse = new Fuse(mountpoint, ops, buildFuseOptions({ force: true, extra: readOnly ? ['ro'] : [] }));
+      await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
+      await register({ pid: process.pid, pond: pond.dir, mountpoint, since: new Date().toISOString() });
+      return new FuseServer(pond, fuse, mountpoint, version);
+    } catch (err) {
+      await pond.close().catch(() => undefined);
+      if (err instanceof PondError) throw err;
+      throw new PondError('EIO', `cannot mount at ${mountpoint}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  /** Commits what is pending, unmounts, and releases the pond. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      let flushError: unknown;
+      try {
+        if (!this.pond.readOnly) await this.pond.flush('unmount');
+      } catch (err) {
+        flushError = err;
+      }
+      await new Promise<void>((resolve) => this.fuse.unmount(() => resolve()));
+      // fuse-native's unmount is lazy; make sure the kernel table is clean.
+      await run('fusermount', ['-uz', this.mountpoint]).catch(() => undefined);
+      await unregister(this.mountpoint);
+      await this.pond.close();
+      if (flushError) throw flushError;
+    })();
+    return this.stopping;
+  }
+}
+
+async function assertMountpoint(dir: string): Promise<void> {
+  try {
+    const st = await fsp.stat(dir);
+    if (!st.isDirectory()) throw new PondError('ENOTDIR', `mount point is not a directory: ${dir}`);
+  } catch (err) {
+    if (err instanceof PondError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    // A stale FUSE mount (server killed): fuse-native's `force` clears it.
+    if (code === 'ENOTCONN' || code === 'ECONNABORTED' || code === 'ENXIO') return;
+    if (code === 'ENOENT') throw new PondError('ENOENT', `mount point does not exist: ${dir}`);
+    throw new PondError('EIO', `cannot use mount point ${dir}: ${String(err)}`);
+  }
+}

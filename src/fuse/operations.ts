@@ -1,0 +1,277 @@
+import type Fuse from 'fuse-native';
+import { statfs as statfsCb } from 'node:fs';
+import { PondError, isPondError } from '../errors.js';
+import type { FS, FileNode, Node } from '../tinyfs/index.js';
+import type { Pond } from '../tinylogfs/index.js';
+import { toFuseStat } from './attr.js';
+import { Errno, toErrno } from './errno.js';
+import { HandleTable } from './handles.js';
+import { HISTORY, type HistoryRouter } from './HistoryRouter.js';
+
+const O_ACCMODE = 3;
+const O_APPEND = 0o2000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+// libfuse renames a file that is unlinked while open to this name, and unlinks it on the
+// last close. We do the unlink at once and keep the node for the open handles, so no
+// hidden file ever appears in a commit or blocks an rmdir.
+const HIDDEN = /\/\.fuse_hidden[0-9a-f]+$/;
+
+export interface OperationsContext {
+  pond: Pond;
+  router: HistoryRouter;
+  readOnly: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * The kernel's calls translated to TinyFS calls. Every handler answers exactly once:
+ * errors become a negative errno (unknown ones EIO, logged with op and path, never ENOSYS).
+ */
+export function makeOperations(ctx: OperationsContext): Fuse.Operations {
+  const { pond, router } = ctx;
+  const handles = new HandleTable();
+  const hidden = new Map<string, { fs: FS; node: Node }>();
+  const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+
+  const fail = (op: string, path: string, err: unknown): number => {
+    const errno = toErrno(err);
+    if (errno === Errno.EIO && !(isPondError(err) && err.code === 'EIO')) {
+      ctx.log(`${op} ${path}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    } else if (isPondError(err, 'EIO') || isPondError(err, 'ECORRUPT')) {
+      ctx.log(`${op} ${path}: ${err.message}`);
+    }
+    return errno;
+  };
+  /** Runs fn and answers cb(0, value) or cb(-errno). */
+  const reply = <T>(op: string, path: string, cb: (code: number, value?: T) => void, fn: () => Promise<T> | T): void => {
+    Promise.resolve().then(fn).then((v) => cb(0, v), (err: unknown) => cb(fail(op, path, err)));
+  };
+  /** For read and write: cb(count) or cb(-errno). */
+  const count = (op: string, path: string, cb: (n: number) => void, fn: () => Promise<number>): void => {
+    fn().then((n) => cb(n), (err: unknown) => cb(fail(op, path, err)));
+  };
+
+  /** The filesystem and path inside it; special `.history` entries are read-only. */
+  const target = async (path: string): Promise<{ fs: FS; path: string }> => {
+    const r = await router.route(path);
+    if (r.kind !== 'fs') throw new PondError('EROFS', `read-only: ${path}`);
+    return r;
+  };
+  const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
+    const h = hidden.get(path);
+    if (h) return h;
+    const t = await target(path);
+    return { fs: t.fs, node: await t.fs.resolve(t.path, false) };
+  };
+  const historyRootStat = (): Fuse.Stat => {
+    const t = pond.oplog.timestamp;
+    return { mode: S_IFDIR | 0o555, nlink: 2, uid: 0, gid: 0, size: 4096, ino: 2, atime: t, mtime: t, ctime: t };
+  };
+  const latestStat = (): Fuse.Stat => {
+    const t = pond.oplog.timestamp;
+    return { mode: S_IFLNK | 0o777, nlink: 1, uid: 0, gid: 0, size: String(pond.version).length, ino: 3, atime: t, mtime: t, ctime: t };
+  };
+  const noChangesHere = (path: string): void => {
+    if (path === `/${HISTORY}` && router.mode !== 'off') throw new PondError('EEXIST', `reserved name: ${path}`);
+  };
+
+  return {
+    init: (cb) => cb(0),
+
+    getattr: (path, cb) => reply('getattr', path, cb, async () => {
+      const h = hidden.get(path);
+      if (h) return toFuseStat(h.node.stat());
+      const r = await router.route(path);
+      if (r.kind === 'historyRoot') return historyRootStat();
+      if (r.kind === 'latest') return latestStat();
+      return toFuseStat((await r.fs.resolve(r.path, false)).stat());
+    }),
+
+    access: (path, _mode, cb) => reply('access', path, cb, async () => {
+      const r = await router.route(path);
+      if (r.kind === 'fs') await r.fs.resolve(r.path, false);
+      return undefined;
+    }),
+
+    readdir: (path, cb) => reply('readdir', path, cb, async () => {
+      const r = await router.route(path);
+      if (r.kind === 'historyRoot') return ['.', '..', ...router.list()];
+      if (r.kind === 'latest') throw new PondError('ENOTDIR', `not a directory: ${path}`);
+      const names = await r.fs.readdir(r.path);
+      if (path === '/' && router.mode === 'visible') names.push(HISTORY);
+      return ['.', '..', ...names];
+    }),
+
+    readlink: (path, cb) => reply('readlink', path, cb, async () => {
+      const r = await router.route(path);
+      if (r.kind === 'latest') return String(pond.version);
+      if (r.kind === 'historyRoot') throw new PondError('EINVAL', `not a symbolic link: ${path}`);
+      return r.fs.readlink(r.path);
+    }),
+
+    statfs: (path, cb) => {
+      statfsCb(pond.dir, (err, s) => {
+        if (err) return cb(fail('statfs', path, err));
+        cb(0, {
+          bsize: s.bsize, frsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail,
+          files: s.files, ffree: s.ffree, favail: s.ffree, namemax: 255,
+        });
+      });
+    },
+
+    open: (path, flags, cb) => reply('open', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      const writable = (flags & O_ACCMODE) !== 0;
+      if (writable && (ctx.readOnly || node.readOnly)) throw new PondError('EROFS', `read-only: ${path}`);
+      return handles.add({ fs, node, writable, append: (flags & O_APPEND) !== 0 });
+    }),
+
+    create: (path, mode, cb) => reply('create', path, cb, async () => {
+      noChangesHere(path);
+      const t = await target(path);
+      const node = await t.fs.create(t.path, mode & 0o7777, owner, false);
+      return handles.add({ fs: t.fs, node, writable: true, append: false });
+    }),
+
+    read: (path, fd, buf, len, pos, cb) => count('read', path, cb, async () => {
+      const h = handles.get(fd);
+      if (h.node.kind !== 'file') throw new PondError('EISDIR', `is a directory: ${path}`);
+      const data = await h.fs.read(h.node, pos, len);
+      buf.set(data);
+      return data.length;
+    }),
+
+    write: (path, fd, buf, len, pos, cb) => count('write', path, cb, async () => {
+      const h = handles.get(fd);
+      const file = h.node as FileNode;
+      await h.fs.write(file, h.append ? file.size : pos, buf.subarray(0, len));
+      // Too much unflushed data: this writer waits for a commit (back-pressure).
+      const pressure = pond.pressure();
+      if (pressure) await pressure.catch(() => undefined);
+      return len;
+    }),
+
+    truncate: (path, size, cb) => reply('truncate', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      if (node.kind !== 'file') throw new PondError('EISDIR', `is a directory: ${path}`);
+      await fs.truncate(node, size);
+      return undefined;
+    }),
+
+    ftruncate: (path, fd, size, cb) => reply('ftruncate', path, cb, async () => {
+      const h = handles.get(fd);
+      if (h.node.kind !== 'file') throw new PondError('EISDIR', `is a directory: ${path}`);
+      await h.fs.truncate(h.node, size);
+      return undefined;
+    }),
+
+    flush: (_path, _fd, cb) => cb(0),
+
+    fsync: (path, _datasync, _fd, cb) => reply('fsync', path, cb, async () => {
+      if (!ctx.readOnly) await pond.flush('fsync');
+      return undefined;
+    }),
+
+    fsyncdir: (path, _datasync, _fd, cb) => reply('fsyncdir', path, cb, async () => {
+      if (!ctx.readOnly) await pond.flush('fsync');
+      return undefined;
+    }),
+
+    release: (_path, fd, cb) => {
+      handles.remove(fd);
+      cb(0);
+    },
+
+    mkdir: (path, mode, cb) => reply('mkdir', path, cb, async () => {
+      noChangesHere(path);
+      const t = await target(path);
+      await t.fs.mkdir(t.path, mode & 0o7777, owner);
+      return undefined;
+    }),
+
+    rmdir: (path, cb) => reply('rmdir', path, cb, async () => {
+      const t = await target(path);
+      await t.fs.rmdir(t.path);
+      return undefined;
+    }),
+
+    unlink: (path, cb) => reply('unlink', path, cb, async () => {
+      if (hidden.delete(path)) return undefined;
+      const t = await target(path);
+      await t.fs.unlink(t.path);
+      return undefined;
+    }),
+
+    rename: (src, dst, cb) => reply('rename', src, cb, async () => {
+      const s = await target(src);
+      if (HIDDEN.test(dst)) {
+        const node = await s.fs.resolve(s.path, false);
+        await s.fs.unlink(s.path);
+        hidden.set(dst, { fs: s.fs, node });
+        return undefined;
+      }
+      noChangesHere(dst);
+      const d = await target(dst);
+      if (s.fs !== d.fs) throw new PondError('EXDEV', `cross-version rename: ${src} -> ${dst}`);
+      await s.fs.rename(s.path, d.path);
+      return undefined;
+    }),
+
+    link: (src, dst, cb) => reply('link', dst, cb, async () => {
+      noChangesHere(dst);
+      const s = await target(src);
+      const d = await target(dst);
+      if (s.fs !== d.fs) throw new PondError('EXDEV', `cross-version link: ${src} -> ${dst}`);
+      await s.fs.link(s.path, d.path);
+      return undefined;
+    }),
+
+    symlink: (linkTarget, path, cb) => reply('symlink', path, cb, async () => {
+      noChangesHere(path);
+      const t = await target(path);
+      await t.fs.symlink(linkTarget, t.path, owner);
+      return undefined;
+    }),
+
+    chmod: (path, mode, cb) => reply('chmod', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      fs.chmod(node, mode);
+      return undefined;
+    }),
+
+    chown: (path, uid, gid, cb) => reply('chown', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      fs.chown(node, uid, gid);
+      return undefined;
+    }),
+
+    utimens: (path, atime, mtime, cb) => reply('utimens', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      fs.utimens(node, atime, mtime);
+      return undefined;
+    }),
+
+    getxattr: (path, name, _pos, cb) => reply('getxattr', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      return Buffer.from(fs.getxattr(node, name));
+    }),
+
+    listxattr: (path, cb) => reply('listxattr', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      return fs.listxattr(node);
+    }),
+
+    setxattr: (path, name, value, _pos, flags, cb) => reply('setxattr', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      fs.setxattr(node, name, Uint8Array.from(value), flags);
+      return undefined;
+    }),
+
+    removexattr: (path, name, cb) => reply('removexattr', path, cb, async () => {
+      const { fs, node } = await nodeAt(path);
+      fs.removexattr(node, name);
+      return undefined;
+    }),
+  };
+}
