@@ -15,6 +15,7 @@ const S_IFLNK = 0o120000;
 // libfuse renames a file that is unlinked while open to this name, and unlinks it on the
 // last close. We do the unlink at once and keep the node for the open handles, so no
 // hidden file ever appears in a commit or blocks an rmdir.
+const OMIT = 2 ** 63;
 const HIDDEN = /\/\.fuse_hidden[0-9a-f]+$/;
 
 export interface OperationsContext {
@@ -248,7 +249,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
 
     utimens: (path, atime, mtime, cb) => reply('utimens', path, cb, async () => {
       const { fs, node } = await nodeAt(path);
-      fs.utimens(node, atime, mtime);
+      // UTIME_OMIT arrives as 2^64-1 (scripts/patch-fuse-native.mjs): keep that time.
+      fs.utimens(node, atime >= OMIT ? node.meta.atime : atime, mtime >= OMIT ? node.meta.mtime : mtime);
       return undefined;
     }),
 
