@@ -138,6 +138,9 @@ export function checkAction(kind: string, body: unknown, path: string, lineNo: n
       return { metaData: b as unknown as Metadata };
     case 'protocol':
       if (typeof b.minReaderVersion !== 'number' || typeof b.minWriterVersion !== 'number') throw corrupt(path, lineNo, 'protocol without versions');
+      // Checkpoints store absent feature lists as null; the type says absent.
+      if (b.readerFeatures === null) delete b.readerFeatures;
+      if (b.writerFeatures === null) delete b.writerFeatures;
       return { protocol: b as unknown as Protocol };
     case 'txn':
       if (typeof b.appId !== 'string' || typeof b.version !== 'number') throw corrupt(path, lineNo, 'txn without appId or version');

@@ -8,22 +8,29 @@ import * as pq from 'parquet-wasm';
 import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
 import { checkAction, parseLogJson, type Action } from './actions.js';
+import { readerFor } from './arrowToJs.js';
 import { SIDECAR_DIR, type CheckpointFiles } from './logPaths.js';
 
-const ACTION_COLUMNS = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata'];
+export const ACTION_COLUMNS: readonly string[] = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata'];
+export const LIVE_COLUMNS: readonly string[] = ACTION_COLUMNS.filter((c) => c !== 'remove');
 
-export async function readCheckpoint(storage: Storage, cp: CheckpointFiles): Promise<Action[]> {
+/**
+ * `columns` limits which action kinds are decoded: opening a table skips `remove` (checkpoint
+ * tombstones never hide a live file) and reads them later, only when writing a checkpoint.
+ */
+export async function readCheckpoint(storage: Storage, cp: CheckpointFiles, columns: readonly string[] = ACTION_COLUMNS): Promise<Action[]> {
   if (cp.kind !== 'v2') {
-    const parts = await Promise.all(cp.files.map(async (f) => parquetActions(await readOrCorrupt(storage, f), f, undefined)));
+    const parts = await Promise.all(cp.files.map(async (f) => parquetActions(await readOrCorrupt(storage, f), f, undefined, columns)));
     return parts.flat();
   }
   const top = cp.files[0]!;
   const sidecars: string[] = [];
   const bytes = await readOrCorrupt(storage, top);
-  const actions = top.endsWith('.json') ? parseLogJson(bytes, top, sidecars) : parquetActions(bytes, top, sidecars);
+  const all = top.endsWith('.json') ? parseLogJson(bytes, top, sidecars) : parquetActions(bytes, top, sidecars, columns);
+  const actions = all.filter((a) => columns.includes(Object.keys(a)[0]!));
   const fromSidecars = await Promise.all(sidecars.map(async (name) => {
     const p = `${SIDECAR_DIR}/${name}`;
-    return parquetActions(await readOrCorrupt(storage, p), p, undefined);
+    return parquetActions(await readOrCorrupt(storage, p), p, undefined, columns);
   }));
   return actions.concat(...fromSidecars);
 }
@@ -40,7 +47,7 @@ async function readOrCorrupt(storage: Storage, path: string): Promise<Uint8Array
 }
 
 /** Decodes a checkpoint (or sidecar) Parquet file; any decoding failure is ECORRUPT. */
-export function parquetActions(bytes: Uint8Array, path: string, sidecars: string[] | undefined): Action[] {
+export function parquetActions(bytes: Uint8Array, path: string, sidecars: string[] | undefined, columns: readonly string[] = ACTION_COLUMNS): Action[] {
   let table: arrow.Table;
   try {
     table = arrow.tableFromIPC(pq.readParquet(bytes).intoIPCStream());
@@ -48,35 +55,25 @@ export function parquetActions(bytes: Uint8Array, path: string, sidecars: string
     throw new PondError('ECORRUPT', `corrupt Delta checkpoint ${path}: ${err instanceof Error ? err.message : String(err)}`, { op: 'read', path, cause: err });
   }
   const out: Action[] = [];
-  const columns = ACTION_COLUMNS.map((name) => [name, table.getChild(name)] as const).filter(([, c]) => c !== null);
-  const sidecarCol = sidecars ? table.getChild('sidecar') : null;
-  for (let i = 0; i < table.numRows; i++) {
-    for (const [name, col] of columns) {
-      if (!col!.isValid(i)) continue;
-      const body = plain(col!.get(i));
-      if (body === null) continue;
-      out.push(checkAction(name, body, path, i + 1));
-    }
-    if (sidecarCol && sidecarCol.isValid(i)) {
-      const s = plain(sidecarCol.get(i)) as { path?: unknown } | null;
-      if (!s || typeof s.path !== 'string') throw new PondError('ECORRUPT', `corrupt Delta checkpoint ${path}: sidecar without path`, { op: 'read', path });
-      sidecars!.push(s.path);
+  const wanted = sidecars ? [...columns, 'sidecar'] : columns;
+  const fields = table.schema.fields.map((f, k) => [f.name, k] as const).filter(([n]) => wanted.includes(n));
+  let row = 0;
+  for (const batch of table.batches) {
+    const readers = fields.map(([name, k]) => [name, batch.data.children[k]!, readerFor(batch.data.children[k]!)] as const);
+    for (let i = 0; i < batch.numRows; i++, row++) {
+      for (const [name, data, read] of readers) {
+        if (!data.getValid(i)) continue;
+        const body = read(i);
+        if (body === null) continue;
+        if (name === 'sidecar') {
+          const p = (body as { path?: unknown }).path;
+          if (typeof p !== 'string') throw new PondError('ECORRUPT', `corrupt Delta checkpoint ${path}: sidecar without path`, { op: 'read', path });
+          sidecars!.push(p);
+        } else {
+          out.push(checkAction(name, body, path, row + 1));
+        }
+      }
     }
   }
-  return out;
-}
-
-/** Arrow row values (StructRow, MapRow, Vector, bigint) to plain JSON values. */
-function plain(v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v !== 'object') return v;
-  if (v instanceof Uint8Array) return v;
-  if (v instanceof arrow.Vector) return v.toArray().map(plain);
-  const json = (v as { toJSON?: () => unknown }).toJSON?.();
-  if (Array.isArray(json)) return json.map(plain);
-  const src = (json ?? v) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(src)) out[k] = plain(src[k]);
   return out;
 }

@@ -6,52 +6,10 @@ import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
-import type { AddFile, Metadata, Protocol, RemoveFile } from './actions.js';
+import type { Metadata, RemoveFile } from './actions.js';
+import { boolData, int32Data, int64Data, stringListData, stringMapData, structData, utf8Data } from './jsToArrow.js';
 import { LAST_CHECKPOINT, classicCheckpointPath } from './logPaths.js';
 import type { TableState } from './replay.js';
-
-const str = () => new arrow.Utf8();
-const long = () => new arrow.Int64();
-const f = (name: string, type: arrow.DataType) => new arrow.Field(name, type, true);
-type KV = { key: arrow.Utf8; value: arrow.Utf8 };
-const stringMap = () => new arrow.Map_<arrow.Utf8, arrow.Utf8>(new arrow.Field('key_value', new arrow.Struct<KV>([
-  new arrow.Field('key', str(), false), f('value', str())] as arrow.Field<KV[keyof KV]>[]), false), false);
-const stringList = () => new arrow.List(f('element', str()));
-
-const TXN = new arrow.Struct([f('appId', str()), f('version', long()), f('lastUpdated', long())]);
-const ADD = new arrow.Struct([f('path', str()), f('partitionValues', stringMap()), f('size', long()),
-  f('modificationTime', long()), f('dataChange', new arrow.Bool()), f('stats', str()), f('tags', stringMap())]);
-const REMOVE = new arrow.Struct([f('path', str()), f('deletionTimestamp', long()), f('dataChange', new arrow.Bool()),
-  f('extendedFileMetadata', new arrow.Bool()), f('partitionValues', stringMap()), f('size', long())]);
-const METADATA = new arrow.Struct([f('id', str()), f('name', str()), f('description', str()),
-  f('format', new arrow.Struct([f('provider', str()), f('options', stringMap())])), f('schemaString', str()),
-  f('partitionColumns', stringList()), f('configuration', stringMap()), f('createdTime', long())]);
-const PROTOCOL = new arrow.Struct([f('minReaderVersion', new arrow.Int32()), f('minWriterVersion', new arrow.Int32()),
-  f('readerFeatures', stringList()), f('writerFeatures', stringList())]);
-const DOMAIN = new arrow.Struct([f('domain', str()), f('configuration', str()), f('removed', new arrow.Bool())]);
-
-type Row = { txn?: unknown; add?: unknown; remove?: unknown; metaData?: unknown; protocol?: unknown; domainMetadata?: unknown };
-
-const big = (n: number | null | undefined) => (n === null || n === undefined ? null : BigInt(Math.trunc(n)));
-const toMap = (o: Record<string, string | null> | null | undefined) => (o ? new Map(Object.entries(o)) : null);
-
-function addRow(a: AddFile) {
-  return { path: a.path, partitionValues: toMap(a.partitionValues) ?? new Map(), size: big(a.size),
-    modificationTime: big(a.modificationTime), dataChange: a.dataChange, stats: a.stats ?? null, tags: toMap(a.tags) };
-}
-function removeRow(r: RemoveFile) {
-  return { path: r.path, deletionTimestamp: big(r.deletionTimestamp), dataChange: r.dataChange,
-    extendedFileMetadata: r.extendedFileMetadata ?? null, partitionValues: toMap(r.partitionValues), size: big(r.size) };
-}
-function metadataRow(m: Metadata) {
-  return { id: m.id, name: m.name ?? null, description: m.description ?? null,
-    format: { provider: m.format.provider, options: toMap(m.format.options) ?? new Map() }, schemaString: m.schemaString,
-    partitionColumns: m.partitionColumns, configuration: toMap(m.configuration) ?? new Map(), createdTime: big(m.createdTime) };
-}
-function protocolRow(p: Protocol) {
-  return { minReaderVersion: p.minReaderVersion, minWriterVersion: p.minWriterVersion,
-    readerFeatures: p.readerFeatures ?? null, writerFeatures: p.writerFeatures ?? null };
-}
 
 /** Tombstones older than the table's deletedFileRetentionDuration (default a week) are dropped. */
 export function tombstoneRetentionMs(m: Metadata): number {
@@ -62,27 +20,78 @@ export function tombstoneRetentionMs(m: Metadata): number {
 }
 
 /** Encodes the checkpoint Parquet bytes for a state; also returns the row count. */
-export function encodeCheckpoint(state: TableState, now = Date.now()): { bytes: Uint8Array; rows: number } {
-  const rows: Row[] = [{ protocol: protocolRow(state.protocol) }, { metaData: metadataRow(state.metadata) }];
-  for (const t of state.txns.values()) rows.push({ txn: { appId: t.appId, version: big(t.version), lastUpdated: big(t.lastUpdated) } });
-  for (const d of state.domains.values()) rows.push({ domainMetadata: d });
-  for (const a of state.files.values()) rows.push({ add: addRow(a) });
+export function encodeCheckpoint(state: TableState, baseTombstones: readonly RemoveFile[] = [], now = Date.now()): { bytes: Uint8Array; rows: number } {
+  const txns = [...state.txns.values()];
+  const domains = [...state.domains.values()];
+  const adds = [...state.files.values()];
   const cutoff = now - tombstoneRetentionMs(state.metadata);
-  for (const r of state.tombstones.values()) {
-    if ((r.deletionTimestamp ?? now) >= cutoff) rows.push({ remove: removeRow(r) });
+  // Base tombstones still apply unless the path is live again or removed again later.
+  const live = new Set(adds.map((a) => a.path));
+  const merged = new Map<string, RemoveFile>();
+  for (const r of baseTombstones) if (!live.has(r.path)) merged.set(r.path, r);
+  for (const r of state.tombstones.values()) merged.set(r.path, r);
+  const removes = [...merged.values()].filter((r) => (r.deletionTimestamp ?? now) >= cutoff);
+  // Row layout: protocol, metaData, txns, domainMetadata, adds, removes; one action per row.
+  const n = 2 + txns.length + domains.length + adds.length + removes.length;
+  const at = { txn: 2, domain: 2 + txns.length, add: 2 + txns.length + domains.length, remove: 2 + txns.length + domains.length + adds.length };
+  /** Values of one field for every row: the item's value in its rows, null elsewhere. */
+  function spread<T, V>(items: readonly T[], start: number, get: (x: T) => V): (V | null)[] {
+    const out = new Array<V | null>(n).fill(null);
+    for (let i = 0; i < items.length; i++) out[start + i] = get(items[i]!);
+    return out;
   }
-  const columns: Array<[keyof Row, arrow.Struct]> = [['txn', TXN], ['add', ADD], ['remove', REMOVE], ['metaData', METADATA], ['protocol', PROTOCOL]];
-  if (state.domains.size > 0) columns.push(['domainMetadata', DOMAIN]);
+  const validFor = (start: number, count: number) => Array.from({ length: n }, (_, i) => i >= start && i < start + count);
+  const p = state.protocol;
+  const m = state.metadata;
+  const columns: Array<[string, arrow.Data]> = [
+    ['txn', structData(validFor(at.txn, txns.length), [
+      ['appId', utf8Data(spread(txns, at.txn, (t) => t.appId))],
+      ['version', int64Data(spread(txns, at.txn, (t) => t.version))],
+      ['lastUpdated', int64Data(spread(txns, at.txn, (t) => t.lastUpdated ?? null))]])],
+    ['add', structData(validFor(at.add, adds.length), [
+      ['path', utf8Data(spread(adds, at.add, (a) => a.path))],
+      ['partitionValues', stringMapData(spread(adds, at.add, (a) => a.partitionValues ?? {}))],
+      ['size', int64Data(spread(adds, at.add, (a) => a.size))],
+      ['modificationTime', int64Data(spread(adds, at.add, (a) => a.modificationTime))],
+      ['dataChange', boolData(spread(adds, at.add, (a) => a.dataChange))],
+      ['stats', utf8Data(spread(adds, at.add, (a) => a.stats ?? null))],
+      ['tags', stringMapData(spread(adds, at.add, (a) => a.tags ?? null))]])],
+    ['remove', structData(validFor(at.remove, removes.length), [
+      ['path', utf8Data(spread(removes, at.remove, (r) => r.path))],
+      ['deletionTimestamp', int64Data(spread(removes, at.remove, (r) => r.deletionTimestamp ?? null))],
+      ['dataChange', boolData(spread(removes, at.remove, (r) => r.dataChange))],
+      ['extendedFileMetadata', boolData(spread(removes, at.remove, (r) => r.extendedFileMetadata ?? null))],
+      ['partitionValues', stringMapData(spread(removes, at.remove, (r) => r.partitionValues ?? null))],
+      ['size', int64Data(spread(removes, at.remove, (r) => r.size ?? null))]])],
+    ['metaData', structData(validFor(1, 1), [
+      ['id', utf8Data(spread([m], 1, (x) => x.id))],
+      ['name', utf8Data(spread([m], 1, (x) => x.name ?? null))],
+      ['description', utf8Data(spread([m], 1, (x) => x.description ?? null))],
+      ['format', structData(validFor(1, 1), [
+        ['provider', utf8Data(spread([m], 1, (x) => x.format.provider))],
+        ['options', stringMapData(spread([m], 1, (x) => x.format.options ?? {}))]])],
+      ['schemaString', utf8Data(spread([m], 1, (x) => x.schemaString))],
+      ['partitionColumns', stringListData(spread([m], 1, (x) => x.partitionColumns))],
+      ['configuration', stringMapData(spread([m], 1, (x) => x.configuration))],
+      ['createdTime', int64Data(spread([m], 1, (x) => x.createdTime ?? null))]])],
+    ['protocol', structData(validFor(0, 1), [
+      ['minReaderVersion', int32Data(spread([p], 0, (x) => x.minReaderVersion))],
+      ['minWriterVersion', int32Data(spread([p], 0, (x) => x.minWriterVersion))],
+      ['readerFeatures', stringListData(spread([p], 0, (x) => x.readerFeatures ?? null))],
+      ['writerFeatures', stringListData(spread([p], 0, (x) => x.writerFeatures ?? null))]])],
+  ];
+  if (domains.length > 0) {
+    columns.push(['domainMetadata', structData(validFor(at.domain, domains.length), [
+      ['domain', utf8Data(spread(domains, at.domain, (d) => d.domain))],
+      ['configuration', utf8Data(spread(domains, at.domain, (d) => d.configuration))],
+      ['removed', boolData(spread(domains, at.domain, (d) => d.removed))]])]);
+  }
   const vectors: Record<string, arrow.Vector> = {};
-  for (const [name, type] of columns) {
-    const b = arrow.makeBuilder({ type, nullValues: [null, undefined] });
-    for (const r of rows) b.append((r[name] ?? null) as never);
-    vectors[name] = b.finish().toVector();
-  }
+  for (const [name, data] of columns) vectors[name] = arrow.makeVector(data);
   const table = new arrow.Table(vectors);
   const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.ZSTD).build();
   const bytes = pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props);
-  return { bytes, rows: rows.length };
+  return { bytes, rows: n };
 }
 
 /**
@@ -91,7 +100,7 @@ export function encodeCheckpoint(state: TableState, now = Date.now()): { bytes: 
  */
 export async function writeCheckpoint(storage: Storage, state: TableState): Promise<void> {
   const path = classicCheckpointPath(state.version);
-  const { bytes, rows } = encodeCheckpoint(state);
+  const { bytes, rows } = encodeCheckpoint(state, state.baseTombstones ? await state.baseTombstones() : []);
   try {
     await storage.putIfAbsent(path, bytes);
   } catch (err) {

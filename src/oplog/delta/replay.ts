@@ -12,8 +12,13 @@ export interface TableState {
   metadata: Metadata;
   /** Live files keyed by fileKey (path plus deletion vector id). */
   files: ReadonlyMap<string, AddFile>;
-  /** Removes still in the log, kept for checkpoints (VACUUM needs them). */
+  /** Removes from commits after the base checkpoint, kept for checkpoints (VACUUM needs them). */
   tombstones: ReadonlyMap<string, RemoveFile>;
+  /**
+   * The base checkpoint's own tombstones, read only when a new checkpoint is written: they
+   * never affect the live set, and decoding them would make opening cost grow with history.
+   */
+  baseTombstones?: () => Promise<RemoveFile[]>;
   txns: ReadonlyMap<string, Txn>;
   domains: ReadonlyMap<string, DomainMetadata>;
 }
@@ -29,7 +34,7 @@ export function fileKey(a: { path: string; deletionVector?: unknown }): string {
  * Replays batches given newest first (tail commits, then the checkpoint) into the state at
  * `version`. Throws ECORRUPT when the log never states protocol or metaData.
  */
-export function replay(batches: readonly ActionBatch[], version: number, where = 'table'): TableState {
+export function replay(batches: readonly ActionBatch[], version: number, where = 'table', baseTombstones?: () => Promise<RemoveFile[]>): TableState {
   const seen = new Set<string>();
   const files = new Map<string, AddFile>();
   const tombstones = new Map<string, RemoveFile>();
@@ -68,7 +73,7 @@ export function replay(batches: readonly ActionBatch[], version: number, where =
   // A tombstone for a path that is live again (RESTORE) is no longer a tombstone.
   for (const f of files.values()) tombstones.delete(f.path);
   for (const [d, m] of domains) if (m.removed) domains.delete(d);
-  return { version, protocol, metadata, files, tombstones, txns, domains };
+  return { version, protocol, metadata, files, tombstones, txns, domains, ...(baseTombstones ? { baseTombstones } : {}) };
 }
 
 /**
@@ -115,5 +120,6 @@ export function applyCommit(prev: TableState, actions: readonly Action[], versio
     tombstones: tombstones ?? prev.tombstones,
     txns: txns ?? prev.txns,
     domains: domains ?? prev.domains,
+    ...(prev.baseTombstones ? { baseTombstones: prev.baseTombstones } : {}),
   };
 }

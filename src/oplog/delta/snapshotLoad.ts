@@ -4,8 +4,8 @@
 
 import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
-import { parseLogJson, type Action, type ActionBatch } from './actions.js';
-import { readCheckpoint } from './checkpointRead.js';
+import { parseLogJson, type Action, type ActionBatch, type RemoveFile } from './actions.js';
+import { LIVE_COLUMNS, readCheckpoint } from './checkpointRead.js';
 import { LAST_CHECKPOINT, LOG_DIR, commitPath } from './logPaths.js';
 import { earliestVersion, listingFromNames, missingCommits, segmentsFor, type LogListing, type LogSegment } from './logSegment.js';
 import { checkReadable, ictEnabled, ictEnablementVersion } from './protocolCheck.js';
@@ -57,10 +57,13 @@ async function loadSegment(storage: Storage, seg: LogSegment): Promise<Snapshot>
   for (let i = seg.commits.length - 1; i >= 0; i--) {
     batches.push({ version: seg.commits[i]!, isCheckpoint: false, actions: commitActions[i]! });
   }
+  let baseTombstones: (() => Promise<RemoveFile[]>) | undefined;
   if (seg.checkpoint) {
+    const cp = seg.checkpoint;
     let actions: Action[];
+    baseTombstones = async () => (await readCheckpoint(storage, cp, ['remove'])).flatMap((a) => ('remove' in a ? [a.remove] : []));
     try {
-      actions = await readCheckpoint(storage, seg.checkpoint);
+      actions = await readCheckpoint(storage, cp, LIVE_COLUMNS);
     } catch (err) {
       if (isPondError(err, 'ECORRUPT')) throw new CheckpointUnreadable(err);
       throw err;
@@ -69,7 +72,7 @@ async function loadSegment(storage: Storage, seg: LogSegment): Promise<Snapshot>
   }
   let state: TableState;
   try {
-    state = replay(batches, seg.version, storage.location);
+    state = replay(batches, seg.version, storage.location, baseTombstones);
   } catch (err) {
     // A checkpoint without protocol or metaData is as damaged as an unreadable one.
     if (seg.checkpoint && isPondError(err, 'ECORRUPT')) {

@@ -132,3 +132,38 @@ describe('DeltaTable round trip', () => {
     })).rejects.toMatchObject({ code: 'EUNSUPPORTED' });
   });
 });
+
+describe('checkpoint contents', () => {
+  it('round-trips protocol, metaData, txn, domainMetadata, adds and tombstones', async () => {
+    const storage = new MemoryStorage();
+    const md = metadata({ ict: true, configuration: { 'pond.x': 'y' } });
+    const t = await DeltaTable.create(storage, { metadata: { ...md, name: 'pond', description: null }, protocol: PROTOCOL_ICT, actions: [add('a'), add('b', 'q')] });
+    await t.commit([
+      remove('a'), { txn: { appId: 'pond-cli', version: 42, lastUpdated: 1_700_000_000_123 } },
+      { domainMetadata: { domain: 'pond.lock', configuration: '{"pid":1}', removed: false } },
+      { add: { ...add('n').add, path: 'part_id=__HIVE_DEFAULT_PARTITION__/n.parquet', partitionValues: { part_id: null }, tags: { k: 'v' } } },
+    ]);
+    await t.checkpoint();
+    const names = await storage.names('_delta_log');
+    for (const n of names) if (n.endsWith('.json')) await storage.delete(`_delta_log/${n}`);
+    const r = (await DeltaTable.open(storage)).snapshot;
+    const s = t.snapshot;
+    expect(r.version).toBe(1);
+    expect(r.protocol).toEqual(PROTOCOL_ICT);
+    expect(r.metadata).toEqual({ ...s.metadata });
+    expect(r.files.map((f) => ({ ...f })).sort((x, y) => x.path.localeCompare(y.path)))
+      .toEqual(s.files.map((f) => ({ tags: null, ...f })).sort((x, y) => x.path.localeCompare(y.path)));
+    expect(r.txns.get('pond-cli')).toEqual({ appId: 'pond-cli', version: 42, lastUpdated: 1_700_000_000_123 });
+    expect(r.domainMetadata.get('pond.lock')?.configuration).toBe('{"pid":1}');
+    // Checkpoint tombstones are not decoded on open, only when the next checkpoint needs them.
+    expect(r.state.tombstones.size).toBe(0);
+    expect((await r.state.baseTombstones!()).map((x) => x.path)).toEqual(['part_id=0000000000000000/a.parquet']);
+    const reopened = await DeltaTable.open(storage);
+    await reopened.commit([remove('b', 'q')]);
+    await reopened.checkpoint();
+    for (const n of await storage.names('_delta_log')) if (n.startsWith('00000000000000000001.')) await storage.delete(`_delta_log/${n}`);
+    const again = (await DeltaTable.open(storage)).snapshot;
+    expect(again.version).toBe(2);
+    expect((await again.state.baseTombstones!()).map((x) => x.path).sort()).toEqual(['part_id=0000000000000000/a.parquet', 'part_id=q/b.parquet']);
+  });
+});
