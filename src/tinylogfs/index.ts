@@ -9,3 +9,7 @@ export { INLINE_MAX } from './flush.js';
 export { parseVersionSpec, type VersionSpec } from './versionSpec.js';
 export { WriterLock } from './lock.js';
 export { replayPartition, type PartitionState } from './replay.js';
+export { contentFromStream, replaceContent, committedSource, committedSha } from './content.js';
+export { restore, removeTree, type RestoreCounts } from './restore.js';
+export { check, type CheckReport, type Damage, type CheckProgress } from './check.js';
+export { maintain, type MaintainReport } from './maintain.js';

@@ -31,7 +31,9 @@ export class WriterLock {
         }
         return new WriterLock(path);
       } catch (err) {
-        if (errnoCode(err) !== 'EEXIST') throw new PondError('EIO', `cannot create lock ${path}: ${String(err)}`, { cause: err });
+        const code = errnoCode(err);
+        if (code === 'ENOENT') throw new PondError('ENOENT', `no pond at ${pondDir}`, { op: 'open', path: pondDir, cause: err });
+        if (code !== 'EEXIST') throw new PondError('EIO', `cannot create lock ${path}: ${String(err)}`, { cause: err });
       }
       const owner = await readOwner(path);
       if (owner && owner.pid !== process.pid && alive(owner)) {
