@@ -4,11 +4,11 @@
 // replay sees the same shapes as in a JSON commit.
 
 import * as arrow from 'apache-arrow';
-import * as pq from 'parquet-wasm';
 import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
 import { checkAction, parseLogJson, type Action } from './actions.js';
 import { readerFor } from './arrowToJs.js';
+import { parquetWasm } from './parquetModule.js';
 import { SIDECAR_DIR, type CheckpointFiles } from './logPaths.js';
 
 export const ACTION_COLUMNS: readonly string[] = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata'];
@@ -26,7 +26,7 @@ export async function readCheckpoint(storage: Storage, cp: CheckpointFiles, colu
   const top = cp.files[0]!;
   const sidecars: string[] = [];
   const bytes = await readOrCorrupt(storage, top);
-  const all = top.endsWith('.json') ? parseLogJson(bytes, top, sidecars) : parquetActions(bytes, top, sidecars, columns);
+  const all = top.endsWith('.json') ? parseLogJson(bytes, top, sidecars) : await parquetActions(bytes, top, sidecars, columns);
   const actions = all.filter((a) => columns.includes(Object.keys(a)[0]!));
   const fromSidecars = await Promise.all(sidecars.map(async (name) => {
     const p = `${SIDECAR_DIR}/${name}`;
@@ -47,7 +47,8 @@ async function readOrCorrupt(storage: Storage, path: string): Promise<Uint8Array
 }
 
 /** Decodes a checkpoint (or sidecar) Parquet file; any decoding failure is ECORRUPT. */
-export function parquetActions(bytes: Uint8Array, path: string, sidecars: string[] | undefined, columns: readonly string[] = ACTION_COLUMNS): Action[] {
+export async function parquetActions(bytes: Uint8Array, path: string, sidecars: string[] | undefined, columns: readonly string[] = ACTION_COLUMNS): Promise<Action[]> {
+  const pq = await parquetWasm();
   let table: arrow.Table;
   try {
     table = arrow.tableFromIPC(pq.readParquet(bytes).intoIPCStream());

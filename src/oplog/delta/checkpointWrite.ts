@@ -3,11 +3,11 @@
 // stats as a JSON string). commitInfo is never checkpointed.
 
 import * as arrow from 'apache-arrow';
-import * as pq from 'parquet-wasm';
 import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
 import type { Metadata, RemoveFile } from './actions.js';
 import { boolData, int32Data, int64Data, stringListData, stringMapData, structData, utf8Data } from './jsToArrow.js';
+import { parquetWasm } from './parquetModule.js';
 import { LAST_CHECKPOINT, classicCheckpointPath } from './logPaths.js';
 import type { TableState } from './replay.js';
 
@@ -20,7 +20,8 @@ export function tombstoneRetentionMs(m: Metadata): number {
 }
 
 /** Encodes the checkpoint Parquet bytes for a state; also returns the row count. */
-export function encodeCheckpoint(state: TableState, baseTombstones: readonly RemoveFile[] = [], now = Date.now()): { bytes: Uint8Array; rows: number } {
+export async function encodeCheckpoint(state: TableState, baseTombstones: readonly RemoveFile[] = [], now = Date.now()): Promise<{ bytes: Uint8Array; rows: number }> {
+  const pq = await parquetWasm();
   const txns = [...state.txns.values()];
   const domains = [...state.domains.values()];
   const adds = [...state.files.values()];
@@ -100,7 +101,7 @@ export function encodeCheckpoint(state: TableState, baseTombstones: readonly Rem
  */
 export async function writeCheckpoint(storage: Storage, state: TableState): Promise<void> {
   const path = classicCheckpointPath(state.version);
-  const { bytes, rows } = encodeCheckpoint(state, state.baseTombstones ? await state.baseTombstones() : []);
+  const { bytes, rows } = await encodeCheckpoint(state, state.baseTombstones ? await state.baseTombstones() : []);
   try {
     await storage.putIfAbsent(path, bytes);
   } catch (err) {
