@@ -1,0 +1,7 @@
+// query/: SQL over the pond's history. DuckDB (in memory, loaded lazily) reads the oplog's
+// Parquet data files (the active files of the Delta snapshot) and builds views on them:
+// `files` (the tree at a version), `history` (every change of every path, renames
+// included), `commits` (one row per version) and `records` (the raw rows). diff and
+// pathLog are built on the same views.
+export { QueryEngine, oneLine, type QueryColumn, type QueryOptions, type QueryResult } from './QueryEngine.js';
+export { type Cell, cellText, isoMicros } from './cells.js';
