@@ -85,6 +85,18 @@ export class FileContent implements ContentSource {
     this._size = size;
   }
 
+  /** The committed content under the overlay. */
+  get baseSource(): ContentSource {
+    return this.base;
+  }
+
+  /** Bytes [0, n) are the base's own bytes, unchanged by any write or truncate. */
+  unchangedPrefix(): number {
+    let n = Math.min(this.baseLimit, this._size, this.base.size);
+    for (const index of this.pages.keys()) n = Math.min(n, index * PAGE_SIZE);
+    return n;
+  }
+
   /** The base itself when nothing was written over it, else undefined. */
   cleanBase(): ContentSource | undefined {
     return this.dirty ? undefined : this.base;

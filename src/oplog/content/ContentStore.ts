@@ -33,12 +33,20 @@ export class ContentStore {
     return (await this.storage.stat(ContentStore.pathOf(sha256))) !== undefined;
   }
 
-  /** Stores a chunk durably unless it is already present. */
-  async put(chunk: Uint8Array): Promise<ChunkRef> {
+  /**
+   * Stores a chunk durably unless it is already present. With `staged`, the chunk is
+   * written without an fsync and becomes durable and visible at publish(): one barrier
+   * for a whole flush instead of one per chunk.
+   */
+  async put(chunk: Uint8Array, opts: { staged?: boolean } = {}): Promise<ChunkRef> {
     const sha256 = sha256Hex(chunk);
     const ref = { sha256, size: chunk.length };
     const path = ContentStore.pathOf(sha256);
     if (await this.storage.stat(path)) return ref;
+    if (opts.staged) {
+      await this.storage.stage(path, encodeChunk(chunk));
+      return ref;
+    }
     try {
       await this.storage.putIfAbsent(path, encodeChunk(chunk));
     } catch (err) {
@@ -46,6 +54,11 @@ export class ContentStore {
       if (!isPondError(err, 'EEXIST')) throw err;
     }
     return ref;
+  }
+
+  /** Makes every staged chunk durable and readable. */
+  publish(): Promise<void> {
+    return this.storage.publishStaged();
   }
 
   /** Stores many chunks, at most `parallelism` at a time; refs in input order. */

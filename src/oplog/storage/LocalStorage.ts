@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode, toPondError } from '../../errors.js';
 import type { FileInfo, Storage } from './Storage.js';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 // Temp files live in a `.tmp/` folder beside their final name: Delta readers ignore
 // dot-folders inside `_delta_log/`, and a hard link needs the same filesystem.
@@ -11,6 +15,7 @@ const TMP_DIR = '.tmp';
 /** A Storage over a local directory. */
 export class LocalStorage implements Storage {
   readonly location: string;
+  private staged: Array<{ tmp: string; target: string }> = [];
 
   constructor(readonly root: string) {
     this.location = root;
@@ -123,6 +128,51 @@ export class LocalStorage implements Storage {
     await fsyncDir(nodePath.dirname(target));
   }
 
+  async stage(path: string, data: Uint8Array): Promise<void> {
+    const target = this.abs(path);
+    const tmpDir = nodePath.join(this.root, TMP_DIR);
+    const tmp = nodePath.join(tmpDir, `${randomUUID()}.staged`);
+    try {
+      await fsp.mkdir(tmpDir, { recursive: true });
+      await fsp.writeFile(tmp, data);
+    } catch (err) {
+      await fsp.unlink(tmp).catch(() => undefined);
+      throw toPondError(err, 'stage', path);
+    }
+    this.staged.push({ tmp, target });
+  }
+
+  async publishStaged(): Promise<void> {
+    const batch = this.staged;
+    this.staged = [];
+    if (batch.length === 0) return;
+    try {
+      // Data first: after this barrier no staged file can be torn, so no name ever
+      // points at a partly written chunk, even across a crash.
+      await syncfs(this.root);
+      const dirs = new Set<string>();
+      for (const { tmp, target } of batch) {
+        const dir = nodePath.dirname(target);
+        if (!dirs.has(dir)) {
+          await fsp.mkdir(dir, { recursive: true });
+          dirs.add(dir);
+        }
+        try {
+          await fsp.link(tmp, target);
+        } catch (err) {
+          // The same bytes are already there under this name (content addressing).
+          if (errnoCode(err) !== 'EEXIST') throw err;
+        }
+      }
+      // Then the names.
+      await syncfs(this.root);
+    } catch (err) {
+      throw toPondError(err, 'publish', this.root);
+    } finally {
+      await Promise.all(batch.map(({ tmp }) => fsp.unlink(tmp).catch(() => undefined)));
+    }
+  }
+
   async delete(path: string): Promise<void> {
     try {
       await fsp.unlink(this.abs(path));
@@ -155,6 +205,11 @@ export class LocalStorage implements Storage {
 
 function joinRel(dir: string, name: string): string {
   return dir === '' || dir === '.' ? name : `${dir.replace(/\/$/, '')}/${name}`;
+}
+
+/** Flushes every dirty page of the filesystem holding `path` (syncfs(2), via coreutils). */
+export async function syncfs(path: string): Promise<void> {
+  await run('sync', ['-f', path]);
 }
 
 /** Makes a new directory entry durable. */

@@ -53,6 +53,18 @@ export class MemoryStorage implements Storage {
     this.files.set(path, { data: data.slice(), mtimeMs: Date.now() });
   }
 
+  private staged: Array<[string, Uint8Array]> = [];
+
+  async stage(path: string, data: Uint8Array): Promise<void> {
+    this.staged.push([path, data.slice()]);
+  }
+
+  async publishStaged(): Promise<void> {
+    for (const [path, data] of this.staged.splice(0)) {
+      if (!this.files.has(path)) this.files.set(path, { data, mtimeMs: Date.now() });
+    }
+  }
+
   async delete(path: string): Promise<void> {
     this.files.delete(path);
   }

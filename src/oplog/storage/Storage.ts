@@ -34,6 +34,13 @@ export interface Storage {
   putIfAbsent(path: string, data: Uint8Array): Promise<void>;
   /** Writes or replaces a file atomically and durably (for hints such as _last_checkpoint). */
   put(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Writes a file that becomes visible only at the next publishStaged(). Many staged
+   * files share one durability barrier instead of an fsync each (thousands of chunks).
+   */
+  stage(path: string, data: Uint8Array): Promise<void>;
+  /** Makes every staged file durable and visible under its name (existing names win). */
+  publishStaged(): Promise<void>;
   /** Removes a file; no error when it is already gone. */
   delete(path: string): Promise<void>;
 }

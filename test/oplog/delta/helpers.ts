@@ -59,4 +59,6 @@ export class CountingStorage implements Storage {
   putIfAbsent(path: string, data: Uint8Array): Promise<void> { return this.inner.putIfAbsent(path, data); }
   put(path: string, data: Uint8Array): Promise<void> { return this.inner.put(path, data); }
   delete(path: string): Promise<void> { return this.inner.delete(path); }
+  stage(path: string, data: Uint8Array): Promise<void> { return this.inner.stage(path, data); }
+  publishStaged(): Promise<void> { return this.inner.publishStaged(); }
 }

@@ -1,0 +1,77 @@
+import { type Hash, createHash } from 'node:crypto';
+import { Chunker, type ChunkRef, type ContentStore } from '../oplog/index.js';
+import { type ContentSource, FileContent } from '../tinyfs/index.js';
+import { ChunkedContent } from './sources.js';
+
+// Chunking a large file at flush time, re-using what the last commit already did.
+// FastCDC's cut points depend only on the bytes since the previous cut, so restarting
+// the chunker at an old cut point before the first changed byte yields the same chunks
+// as chunking from byte 0: a 1-byte change or an append re-chunks only from there. The
+// whole-file SHA-256 resumes from a hash state kept in memory when the file only grew.
+
+const READ_PIECE = 1024 * 1024;
+const PUT_PARALLELISM = 8;
+
+export interface ChunkedResult {
+  sha256: string;
+  size: number;
+  chunks: ChunkRef[];
+  /** Hash state at `size`, for the next flush of this file if it only grows. */
+  midstate: Hash;
+  newBytes: number;
+}
+
+/** Midstates of committed chunked contents (memory only; lost on reopen). */
+const midstates = new WeakMap<ChunkedContent, Hash>();
+
+export function rememberMidstate(content: ChunkedContent, hash: Hash): void {
+  midstates.set(content, hash);
+}
+
+export async function storeChunked(source: ContentSource, store: ContentStore): Promise<ChunkedResult> {
+  const size = source.size;
+  let reuse: ChunkRef[] = [];
+  let chunkFrom = 0;
+  let hash = createHash('sha256');
+  let hashFrom = 0;
+  if (source instanceof FileContent && source.baseSource instanceof ChunkedContent) {
+    const base = source.baseSource;
+    const prefix = source.unchangedPrefix();
+    // The last chunk was cut by the end of the file, not by content: never re-use it.
+    let k = 0;
+    let off = 0;
+    while (k < base.chunks.length - 1 && off + base.chunks[k]!.size <= prefix) off += base.chunks[k++]!.size;
+    reuse = base.chunks.slice(0, k);
+    chunkFrom = off;
+    const mid = midstates.get(base);
+    if (mid && base.size <= prefix) {
+      hash = mid.copy();
+      hashFrom = base.size;
+    }
+  }
+  const chunker = new Chunker();
+  const pending: Array<Promise<ChunkRef>> = [];
+  const inFlight = new Set<Promise<ChunkRef>>();
+  let newBytes = 0;
+  const put = async (chunk: Uint8Array): Promise<void> => {
+    while (inFlight.size >= PUT_PARALLELISM) await Promise.race(inFlight);
+    const p = store.put(chunk, { staged: true });
+    pending.push(p);
+    inFlight.add(p);
+    const done = (): void => void inFlight.delete(p);
+    p.then(done, done);
+    newBytes += chunk.length;
+  };
+  for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
+    // A copy: the chunker keeps views of what it is given.
+    const piece = (await source.read(pos, Math.min(READ_PIECE, size - pos))).slice();
+    const hashStart = Math.max(0, hashFrom - pos);
+    if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
+    const chunkStart = Math.max(0, chunkFrom - pos);
+    if (chunkStart < piece.length) for (const c of chunker.push(chunkStart === 0 ? piece : piece.subarray(chunkStart))) await put(c);
+  }
+  for (const c of chunker.finish()) await put(c);
+  const fresh = await Promise.all(pending);
+  const midstate = hash.copy();
+  return { sha256: hash.digest('hex'), size, chunks: [...reuse, ...fresh], midstate, newBytes };
+}
