@@ -76,6 +76,9 @@ async function serve(pond: string, mountpoint: string, opts: Omit<MountOpts, 'ca
     process.once('SIGHUP', () => stop('SIGHUP'));
   });
   log('unmounted');
+  // fuse-native's native thread can keep the process alive for seconds after unmount;
+  // `pond umount` waits for this process to end.
+  process.exit();
 }
 
 /** Starts a detached `pond mount --foreground` and waits until it has mounted. */
