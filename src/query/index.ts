@@ -5,3 +5,7 @@
 // pathLog are built on the same views.
 export { QueryEngine, oneLine, type QueryColumn, type QueryOptions, type QueryResult } from './QueryEngine.js';
 export { type Cell, cellText, isoMicros } from './cells.js';
+export { pathLog, type PathLogEntry } from './pathLog.js';
+export { diffVersions, type DiffEntry, type DiffStatus } from './diff.js';
+export { unifiedHunks } from './unifiedDiff.js';
+export { VIEWS_HELP } from './help.js';
