@@ -273,6 +273,21 @@ if (mnt === undefined) {
 }
 const envNum = (name: string): number | undefined =>
   process.env[name] === undefined ? undefined : Number(process.env[name]);
+// MEMFS_TRACE=1: log every call with its arguments (buffers as their length) to stderr.
+if (process.env.MEMFS_TRACE === '1') {
+  const table = ops as Record<string, (...args: unknown[]) => void>;
+  for (const [name, fn] of Object.entries(table)) {
+    table[name] = (...args: unknown[]) => {
+      const shown = args.slice(0, -1).map((a) => (Buffer.isBuffer(a) ? `<${a.length}B>` : a));
+      const cb = args[args.length - 1] as (...r: unknown[]) => void;
+      fn(...args.slice(0, -1), (...r: unknown[]) => {
+        process.stderr.write(`${name}(${shown.map((a) => JSON.stringify(a)).join(', ')}) -> ${r[0]}\n`);
+        cb(...r);
+      });
+    };
+  }
+}
+
 const fuse = new Fuse(mnt, ops, buildFuseOptions({
   fsname: 'memfs', subtype: 'memfs', cache: (process.env.MEMFS_CACHE ?? 'kernel') as CacheMode,
   bigWrites: process.env.MEMFS_BIG_WRITES !== '0', attrTimeout: envNum('MEMFS_ATTR_TIMEOUT'),
