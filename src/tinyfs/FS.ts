@@ -123,8 +123,9 @@ export class FS {
 
   async link(existingPath: string, newPath: string): Promise<Node> {
     const node = await this.resolve(existingPath, false);
-    if (node.kind === 'directory') throw new PondError('EPERM', `hard link to a directory: ${existingPath}`, { op: 'link', path: existingPath });
+    // As in Linux, the new name's errors (ENOENT, EEXIST) come before EPERM.
     const { dir, name, entries } = await this.parentForCreate(newPath, 'link');
+    if (node.kind === 'directory') throw new PondError('EPERM', `hard link to a directory: ${existingPath}`, { op: 'link', path: existingPath });
     this.writable(node, newPath);
     this.addEntry(dir, entries, name, node);
     node.meta.nlink++;
@@ -152,18 +153,26 @@ export class FS {
   }
 
   async rename(src: string, dst: string, flags = 0): Promise<void> {
-    const s = await this.existingChild(src, 'rename');
+    // Linux's order: both parents resolve (source first) before the source is looked up,
+    // so a bad destination path wins over a missing source.
+    const sParent = await walkParent(this.root, src, this.entriesOf);
     const d = await walkParent(this.root, dst, this.entriesOf);
+    const s = await this.existingChild(src, 'rename', sParent);
     checkName(d.name, dst);
     this.writable(d.dir, dst);
     if (d.dir.source) throw new PondError('EROFS', `read-only: ${dst}`, { op: 'rename', path: dst });
     const dEntries = await this.entriesOf(d.dir);
-    const target = dEntries.get(d.name);
-    if (flags & RENAME_NOREPLACE && target) throw new PondError('EEXIST', `file exists: ${dst}`, { op: 'rename', path: dst });
-    if (target === s.node) return; // two names of one node: POSIX says do nothing
     if (s.node.kind === 'directory' && d.chain.includes(s.node)) {
       throw new PondError('EINVAL', `cannot move a directory into itself: ${src} -> ${dst}`, { op: 'rename', path: src });
     }
+    const target = dEntries.get(d.name);
+    // The target is an ancestor of the source: Linux answers ENOTEMPTY whatever the kinds
+    // (EINVAL for an exchange, below).
+    if (target && !(flags & RENAME_EXCHANGE) && target !== s.node && target.kind === 'directory' && s.chain.includes(target)) {
+      throw new PondError('ENOTEMPTY', `directory not empty: ${dst}`, { op: 'rename', path: dst });
+    }
+    if (flags & RENAME_NOREPLACE && target) throw new PondError('EEXIST', `file exists: ${dst}`, { op: 'rename', path: dst });
+    if (target === s.node) return; // two names of one node: POSIX says do nothing
     if (flags & RENAME_EXCHANGE) {
       if (!target) throw new PondError('ENOENT', `no such file or directory: ${dst}`, { op: 'rename', path: dst });
       if (target.kind === 'directory' && s.chain.includes(target)) {
@@ -329,8 +338,10 @@ export class FS {
     return { dir, name, entries };
   }
 
-  private async existingChild(path: string, op: string): Promise<{ dir: DirNode; name: string; entries: Map<string, Node>; node: Node; chain: DirNode[] }> {
-    const { dir, name, chain } = await walkParent(this.root, path, this.entriesOf);
+  private async existingChild(
+    path: string, op: string, parent?: { dir: DirNode; name: string; chain: DirNode[] },
+  ): Promise<{ dir: DirNode; name: string; entries: Map<string, Node>; node: Node; chain: DirNode[] }> {
+    const { dir, name, chain } = parent ?? await walkParent(this.root, path, this.entriesOf);
     if (name === '..') throw new PondError('ENOTEMPTY', `cannot ${op} '..': ${path}`, { op, path });
     this.writable(dir, path);
     if (dir.source) throw new PondError('EROFS', `read-only file system: ${path}`, { op, path });
