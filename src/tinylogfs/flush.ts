@@ -2,7 +2,7 @@ import type { OpRecord } from '../oplog/index.js';
 import { chunkAndStore } from '../oplog/index.js';
 import type { ContentStore } from '../oplog/index.js';
 import {
-  type ChangeSet, type ContentSource, type DirNode, FileNode, type Node, typeBits,
+  type ChangeSet, type ContentSource, type DirNode, FileNode, type Node, type NodeChange, typeBits,
 } from '../tinyfs/index.js';
 import type { ContentCache } from './ContentCache.js';
 import { formatXattrs, type LogBackend } from './LogBackend.js';
@@ -42,31 +42,54 @@ export async function planFlush(changes: ChangeSet, backend: LogBackend, store: 
   const counts = { created: 0, updated: 0, deleted: 0, bytes: 0 };
   const settles: Array<(version: number) => void> = [];
 
-  // Freeze every changed file synchronously, before any await lets a write in.
+  // Take the whole state synchronously, before any await lets a change in: file content
+  // (frozen), node metadata and directory entries. The commit then holds the tree as it
+  // was when the flush began; later changes are in the next change set.
   const frozen = new Map<FileNode, ContentSource>();
-  for (const c of changes.nodes.values()) {
-    if (c.node instanceof FileNode && c.content && c.node.meta.nlink > 0) frozen.set(c.node, c.node.content.freeze());
-  }
-
+  const taken: Array<{ c: NodeChange; row: Row }> = [];
   for (const c of changes.nodes.values()) {
     const node = c.node;
     backend.adopt(node);
     if (node.meta.nlink === 0) {
       if (c.created) continue; // born and gone between two flushes: nothing to record
-      rows.push({ ...nodeRowBase(node), op: 'delete' });
-      counts.deleted++;
+      taken.push({ c, row: { ...nodeRowBase(node), op: 'delete' } });
       continue;
     }
     const row: Row = { ...nodeRowBase(node), op: c.created ? 'create' : 'update' };
-    if (node instanceof FileNode) {
-      const source = frozen.get(node) ?? node.content;
-      const stored = await storeContent(source, store, cache, backend);
+    // Even a metadata-only change freezes: a write arriving mid-flush must not leak in.
+    if (node instanceof FileNode) frozen.set(node, node.content.freeze());
+    if (node.kind === 'symlink') {
+      row.target = node.target;
+      row.size = Buffer.byteLength(node.target);
+      row.sha256 = sha256Hex(Buffer.from(node.target));
+    }
+    taken.push({ c, row });
+  }
+  const entryRows: Row[] = [];
+  for (const [dir, names] of changes.entries) {
+    if (dir.meta.nlink === 0) continue; // the directory itself is gone
+    for (const [name, orig] of names) {
+      const row = entryRow(dir, name, orig);
+      if (row) entryRows.push(row);
+    }
+  }
+
+  for (const { c, row } of taken) {
+    const node = c.node;
+    if (row.op === 'delete') {
+      counts.deleted++;
+    } else {
+      if (c.created) counts.created++;
+      else counts.updated++;
+    }
+    if (row.op !== 'delete' && node instanceof FileNode) {
+      const f = frozen.get(node);
+      const stored = await storeContent(f ?? node.content, store, cache, backend);
       row.size = stored.size;
       row.sha256 = stored.sha256;
       row.content = stored.content;
       row.chunks = stored.chunks;
       counts.bytes += stored.newBytes;
-      const f = frozen.get(node);
       const committed = stored.committed;
       const home = node.home;
       settles.push((version) => {
@@ -75,23 +98,10 @@ export async function planFlush(changes: ChangeSet, backend: LogBackend, store: 
         }
         if (f) node.content.settle(f, committed);
       });
-    } else if (node.kind === 'symlink') {
-      row.target = node.target;
-      row.size = Buffer.byteLength(node.target);
-      row.sha256 = sha256Hex(Buffer.from(node.target));
     }
     rows.push(row);
-    if (c.created) counts.created++;
-    else counts.updated++;
   }
-
-  for (const [dir, names] of changes.entries) {
-    if (dir.meta.nlink === 0) continue; // the directory itself is gone
-    for (const [name, orig] of names) {
-      const row = entryRow(dir, name, orig);
-      if (row) rows.push(row);
-    }
-  }
+  rows.push(...entryRows);
   return { rows, counts, settle: (version) => settles.forEach((s) => s(version)) };
 }
 
