@@ -62,6 +62,8 @@ function lookup(path: string): Node | number {
   let node = root;
   for (const name of path.split('/').slice(1)) {
     if (node.children === null) return Fuse.ENOTDIR;
+    // The kernel passes names up to 1024 bytes: NAME_MAX is ours to enforce.
+    if (Buffer.byteLength(name) > 255) return Fuse.ENAMETOOLONG;
     const child = node.children.get(name);
     if (child === undefined) return Fuse.ENOENT;
     node = child;
