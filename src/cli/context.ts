@@ -16,12 +16,23 @@ export function pondDir(opts: GlobalOptions): string {
 
 /** Opens the pond for one command and always closes it (flushing writes) afterwards. */
 export async function withPond<T>(opts: GlobalOptions, how: PondOptions, fn: (pond: Pond) => Promise<T>): Promise<T> {
-  const pond = await Pond.open(pondDir(opts), { owner: `pond ${process.argv[2] ?? ''}`.trim(), ...how });
+  const pond = await Pond.open(pondDir(opts), { owner: `pond ${commandName()}`.trim(), ...how });
   try {
     return await fn(pond);
   } finally {
     await pond.close();
   }
+}
+
+/** The subcommand being run (skipping global options), for the lock's owner line. */
+function commandName(): string {
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--pond') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return '';
 }
 
 /** The caller's identity, owner of new nodes. */

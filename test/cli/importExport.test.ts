@@ -153,5 +153,13 @@ describe('pond import and export', () => {
       expect(readdirSync(d)).toEqual(['f']);
       expect(readFileSync(join(d, 'f'), 'utf8')).toBe('one\n');
     }
+    // write streams a large stdin into chunks; an empty stdin makes an empty file.
+    const blob = randomBytes(2 * 1024 * 1024 + 5);
+    await ok(Q, ['write', '/f'], blob);
+    await ok(Q, ['write', '/g'], '');
+    const [f, g, at] = await Promise.all([ok(Q, ['cat', '/f']), ok(Q, ['cat', '/g']), ok(Q, ['cat', '--at', '2', '/f'])]);
+    expect(f.bytes.equals(blob)).toBe(true);
+    expect(g.bytes.length).toBe(0);
+    expect(at.stdout).toBe('two\n');
   });
 });

@@ -21,6 +21,7 @@ const isRoot = process.getuid?.() === 0;
 export function register(program: Command): void {
   program
     .command('export')
+    .usage('[--at V|TIME] [PONDPATH] HOSTDIR')
     .description('copy a pond tree (PONDPATH, default /; now or --at a past version) into the host directory HOSTDIR, keeping modes, times, symlinks and hard links')
     .argument('<paths...>', '[PONDPATH] HOSTDIR')
     .option('--at <V|TIME>', AT_HELP)

@@ -32,6 +32,7 @@ interface Item {
 export function register(program: Command): void {
   program
     .command('import')
+    .usage('HOSTPATH... PONDDIR')
     .description('copy host files and directory trees into the pond (keeping modes, owners, times, symlinks and hard links), as one commit')
     .argument('<hostpath...>', 'host files or directories, then the pond directory to put them in')
     .action(action(async (args: string[]) => {
