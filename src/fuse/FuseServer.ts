@@ -44,7 +44,14 @@ export class FuseServer {
       const router = new HistoryRouter(pond, live, o.history ?? 'hidden');
       const ops = makeOperations({ pond, router, readOnly, log });
       await assertMountpoint(mountpoint);
-      const fuse = new Fuse(mountpoint, ops, buildFuseOptions({ force: true, extra: readOnly ? ['ro'] : [] }));
+      // Hard links: libfuse's high-level API gives each path its own kernel inode, so a
+      // write through one name would leave stale attributes and pages under the other.
+      // attr_timeout=0 and auto_cache (pages dropped when size/mtime changed at open) keep
+      // every name exact; unchanged files are still read from the page cache.
+      // See native-notes/semantics.md.
+      const fuse = new Fuse(mountpoint, ops, buildFuseOptions({
+        force: true, cache: 'auto', attrTimeout: 0, extra: readOnly ? ['ro'] : [],
+      }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since: new Date().toISOString() });
       return new FuseServer(pond, fuse, mountpoint, version);

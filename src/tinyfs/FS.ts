@@ -275,6 +275,9 @@ export class FS {
     if (flags & XATTR_CREATE && has) throw new PondError('EEXIST', `attribute exists: ${name}`, { op: 'setxattr' });
     if (flags & XATTR_REPLACE && !has) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'setxattr' });
     if (Buffer.byteLength(name) > 255) throw new PondError('ERANGE', 'attribute name too long', { op: 'setxattr' });
+    // system.* holds POSIX ACLs, which change the mode bits on a real filesystem. Storing
+    // them opaquely would make `cp -a` believe the mode was set; say we do not support them.
+    if (name.startsWith('system.')) throw new PondError('ENOTSUP', `unsupported attribute namespace: ${name}`, { op: 'setxattr' });
     if (value.length > 65536) throw new PondError('E2BIG', 'attribute value too large', { op: 'setxattr' });
     (node.xattrs ??= new Map()).set(name, value.slice());
     this.metaChanged(node);

@@ -1,5 +1,5 @@
 import { PondError } from '../errors.js';
-import { splitPath } from './names.js';
+import { NAME_MAX, splitPath } from './names.js';
 import type { DirNode, Node } from './nodes.js';
 
 // Path resolution over lazily loaded directories. Resolution keeps the chain of
@@ -32,6 +32,9 @@ export async function walk(root: DirNode, path: string, follow: boolean, entries
     if (c === '..') {
       node = chain.pop() ?? root;
       continue;
+    }
+    if (c.length > NAME_MAX / 4 && Buffer.byteLength(c) > NAME_MAX) {
+      throw new PondError('ENAMETOOLONG', `file name too long: ${path}`, { path });
     }
     const child = await lookupIn(node, c, entriesOf);
     if (!child) throw new PondError('ENOENT', `no such file or directory: ${path}`, { path });

@@ -35,7 +35,7 @@ export interface PosixCase {
 
 export interface Observation { label: string; value: unknown }
 
-export function runOn(c: PosixCase, root: string): Observation[] {
+export function runOn(c: PosixCase, root: string, inspect?: (dir: string) => void): Observation[] {
   const dir = path.join(root, `case-${c.name.replace(/[^a-z0-9]+/gi, '-')}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir);
@@ -60,14 +60,16 @@ export function runOn(c: PosixCase, root: string): Observation[] {
     },
   };
   c.body(ctx);
+  // A target may want to look at what the case left (e.g. that it reached history).
+  inspect?.(dir);
   fs.rmSync(dir, { recursive: true, force: true });
   return obs;
 }
 
 /** Runs a case on both roots; returns the two observation lists (assert them equal). */
-export function runCase(c: PosixCase, reference: string, target: string):
+export function runCase(c: PosixCase, reference: string, target: string, inspect?: (dir: string) => void):
   { reference: Observation[]; target: Observation[] } {
-  return { reference: runOn(c, reference), target: runOn(c, target) };
+  return { reference: runOn(c, reference), target: runOn(c, target, inspect) };
 }
 
 /** Why a case cannot run here (missing program, reference lacks the feature), or null. */
