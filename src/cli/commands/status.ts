@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
 import * as nodePath from 'node:path';
+import { errnoCode } from '../../errors.js';
 import { visit } from '../../tinyfs/index.js';
 import { type GlobalOptions, pondDir, withPond } from '../context.js';
 import { isoTime, out, outJson } from '../output.js';
@@ -42,17 +44,28 @@ export function register(program: Command): void {
         out(`version  ${status.version} (${status.time})`);
         out(`tree     ${tree.files} files, ${tree.directories} directories, ${tree.symlinks} symlinks, ${tree.bytes} bytes`);
         out(`table    ${table.dataFiles} data files in ${table.partitions} partitions, ${table.dataBytes} bytes`);
-        out(`lock     ${lock ? `held by ${lock.what ?? 'a writer'} (pid ${lock.pid} on ${lock.host}, since ${lock.since})` : 'free'}`);
+        out(`lock     ${lock ? `held by ${lock.what ?? 'a writer'} (pid ${lock.pid} on ${lock.host}, since ${lock.since})${lock.stale ? ', stale: its process is gone' : ''}` : 'free'}`);
       });
     }));
 }
 
-interface LockInfo { pid?: number; host?: string; since?: string; what?: string }
+interface LockInfo { pid?: number; host?: string; since?: string; what?: string; stale?: boolean }
 
 async function readLock(dir: string): Promise<LockInfo | null> {
+  let info: LockInfo;
   try {
-    return JSON.parse(await fsp.readFile(nodePath.join(dir, 'lock'), 'utf8')) as LockInfo;
+    info = JSON.parse(await fsp.readFile(nodePath.join(dir, 'lock'), 'utf8')) as LockInfo;
   } catch {
     return null;
   }
+  // A lock whose process is gone on this host is stale: the next writer takes it over.
+  let stale = false;
+  if (info.host === hostname() && typeof info.pid === 'number') {
+    try {
+      process.kill(info.pid, 0);
+    } catch (err) {
+      stale = errnoCode(err) === 'ESRCH';
+    }
+  }
+  return { ...info, stale };
 }
