@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
+import { processAlive } from '../tinylogfs/index.js';
 
 // Which process serves which mount point, so `pond umount DIR` can ask that server to
 // flush and leave, rather than unmounting under it (which would lose unflushed writes).
@@ -40,14 +41,7 @@ export async function lookup(mountpoint: string): Promise<MountRecord | undefine
   }
 }
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { processAlive };
 
 /** Mount points of FUSE filesystems now in the kernel's table. */
 export function fuseMounts(): string[] {

@@ -7,7 +7,7 @@ export { ContentCache } from './ContentCache.js';
 export { LogBackend } from './LogBackend.js';
 export { INLINE_MAX } from './flush.js';
 export { parseVersionSpec, type VersionSpec } from './versionSpec.js';
-export { WriterLock } from './lock.js';
+export { WriterLock, processAlive } from './lock.js';
 export { replayPartition, type PartitionState } from './replay.js';
 export { contentFromStream, replaceContent, committedSource, committedSha } from './content.js';
 export { restore, removeTree, type RestoreCounts } from './restore.js';

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode } from '../errors.js';
@@ -66,10 +66,25 @@ async function readOwner(path: string): Promise<Owner | undefined> {
 function alive(owner: Owner): boolean {
   // On another host we cannot tell: assume it is alive rather than risk two writers.
   if (owner.host !== hostname()) return true;
+  return processAlive(owner.pid);
+}
+
+/**
+ * Whether a process of this host still runs. A killed process whose parent has not
+ * reaped it yet answers kill(pid, 0) but will never write again: /proc/<pid>/stat says
+ * Z (zombie) or X (dead).
+ */
+export function processAlive(pid: number): boolean {
   try {
-    process.kill(owner.pid, 0);
-    return true;
+    process.kill(pid, 0);
   } catch (err) {
     return errnoCode(err) === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(pid, 0)
   }
 }
