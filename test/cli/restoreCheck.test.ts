@@ -18,6 +18,10 @@ async function tree(at?: string): Promise<LsEntry[]> {
     ({ path, kind, mode, nlink, size, mtime, ...(target ? { target } : {}) }));
 }
 
+function countFiles(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+}
+
 describe('pond restore', () => {
   beforeAll(async () => {
     const src = join(tmp.dir, 'a');
@@ -44,7 +48,10 @@ describe('pond restore', () => {
     expect(x.stdout).toBe('x at version 2\n'); // outside PATH: untouched
     expect(moved.bytes.equals(big)).toBe(true);
 
+    const chunksBefore = countFiles(join(P, 'content'));
     const r2 = await ok(P, ['restore', '--json', '--to', '1']);
+    // Content comes back by reference: not one chunk is written again.
+    expect(countFiles(join(P, 'content'))).toBe(chunksBefore);
     const res = JSON.parse(r2.stdout) as { to: number; version: number; created: number; removed: number };
     expect(res).toMatchObject({ to: 1, version: 8 });
     expect(res.removed).toBeGreaterThanOrEqual(2);
