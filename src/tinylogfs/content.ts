@@ -28,11 +28,11 @@ export async function contentFromStream(pond: Pond, stream: AsyncIterable<Uint8A
     if (headBytes > INLINE_MAX) break;
   }
   async function* all(): AsyncGenerator<Uint8Array> {
-    yield* head.splice(0);
+    // Copies: stream buffers may be pooled and the chunker keeps views of what it is given.
+    for (const b of head.splice(0)) yield Uint8Array.prototype.slice.call(b);
     for (;;) {
       const next = await it.next();
       if (next.done) return;
-      // Copy: stream buffers may be pooled and the chunker keeps views of what it is given.
       yield Uint8Array.prototype.slice.call(next.value);
     }
   }
