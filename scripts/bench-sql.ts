@@ -1,16 +1,22 @@
 // SQL over history at scale: npx tsx scripts/bench-sql.ts [--keep DIR]
 // Builds a pond of 100,000 files in 100 directories over 1,000 versions straight through
-// Oplog.append (each version creates 100 files, rewrites 10 and renames one), then times,
-// end to end (open the pond, start DuckDB, load the rows, create the views, run):
+// Oplog.append (each version creates 100 files in one directory, rewrites 11 older ones
+// and renames one), then times, end to end (open the pond, start DuckDB, load the rows,
+// create the views, run the query):
 //   SELECT count(*) FROM files
-//   SELECT * FROM history WHERE path = <one renamed and rewritten file>
+//   SELECT version, op, size FROM history WHERE path = '/d42/f004200.txt'  (10 versions)
+//   pathLog (what `pond log PATH` runs) of a renamed file
+// in this process and as `node bin/pond.js sql ...` (a fresh process; needs dist/), on the
+// table as appended (one data file per version) and after compaction (one per directory).
 // BENCHMARKS.md "## SQL" records a run.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type NewRecord, Oplog, ROOT_ID } from '../src/oplog/index.js';
-import { QueryEngine } from '../src/query/index.js';
+import { QueryEngine, pathLog } from '../src/query/index.js';
 import { Pond } from '../src/tinylogfs/index.js';
 
 const DIRS = 100;
@@ -63,9 +69,10 @@ async function build(dir: string): Promise<void> {
       rows.push(fileRow(d, f, 'create', 0, now), entry(d, fileName(f), fileId(f), 'file', 'create', now));
     }
     if (v > DIRS) {
-      // Rewrite files made in this directory 100 versions ago; rename one of them.
+      // Rewrite files made in this directory 100 versions ago and its first file; rename one.
       const old = first - DIRS * PER_VERSION;
       for (let f = old; f < old + REWRITES; f++) rows.push(fileRow(d, f, 'update', v, now));
+      if (old !== d * PER_VERSION) rows.push(fileRow(d, d * PER_VERSION, 'update', v, now));
       const r = old + REWRITES;
       const from = names.get(r)!;
       const to = `renamed-${v}-${from}`;
@@ -76,14 +83,17 @@ async function build(dir: string): Promise<void> {
   }
 }
 
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+interface Figure { wall: number; cpu: number }
+
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T } & Figure> {
   const t = performance.now();
-  const r = await fn();
-  console.log(`${label.padEnd(58)} ${(performance.now() - t).toFixed(0).padStart(6)} ms`);
-  return r;
+  const c = process.cpuUsage();
+  const result = await fn();
+  const u = process.cpuUsage(c);
+  return { result, wall: performance.now() - t, cpu: (u.user + u.system) / 1000 };
 }
 
-async function endToEnd(dir: string, sql: string): Promise<unknown> {
+async function inProcess(dir: string, sql: string): Promise<unknown> {
   const pond = await Pond.open(dir, { readOnly: true });
   const engine = await QueryEngine.open(pond);
   try {
@@ -94,23 +104,89 @@ async function endToEnd(dir: string, sql: string): Promise<unknown> {
   }
 }
 
-const keep = process.argv.indexOf('--keep');
-const dir = keep > 0 ? process.argv[keep + 1]! : mkdtempSync(join(tmpdir(), 'pond-bench-sql-'));
-try {
-  if (!existsSync(join(dir, 'oplog'))) {
-    await timed(`build: ${DIRS * 0 + VERSIONS * PER_VERSION} files, ${VERSIONS} versions`, () => build(dir));
-  }
+async function pathLogOf(dir: string, path: string): Promise<unknown> {
   const pond = await Pond.open(dir, { readOnly: true });
-  console.log(`pond: version ${pond.version}, ${pond.oplog.snapshot.files.length} data files`);
-  await pond.close();
-  // Cold-ish first run (DuckDB loads its native module), then warm process runs.
-  const one = '/d42/renamed-943-renamed-843-renamed-743-renamed-643-renamed-543-f044210.txt';
-  for (let i = 0; i < 3; i++) {
-    const n = await timed('SELECT count(*) FROM files (end to end)', () => endToEnd(dir, 'SELECT count(*) FROM files'));
-    if (i === 0) console.log('  ->', JSON.stringify(n));
-    const h = await timed('history of one path (end to end)', () => endToEnd(dir, `SELECT version, op, old_path FROM history WHERE path = '${one}' OR old_path = '${one}' ORDER BY version`));
-    if (i === 0) console.log('  ->', JSON.stringify(h));
+  try {
+    return (await pathLog(pond, path)).map((e) => `${e.version} ${e.op} ${e.path}`);
+  } finally {
+    await pond.close();
   }
+}
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'pond.js');
+
+/** A fresh `pond sql` process: wall time. */
+function cli(dir: string, sql: string): { wall: number; out: string } {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [BIN, '--pond', dir, 'sql', '--csv', sql], { encoding: 'utf8' });
+  const wall = performance.now() - t;
+  if (r.status !== 0) throw new Error(`pond sql exited ${r.status}: ${r.stderr}`);
+  return { wall, out: r.stdout.trim().split('\n').slice(1).join(' | ') };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const fmt = (xs: number[]): string => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
+
+async function runAll(label: string, dir: string): Promise<void> {
+  const pond = await Pond.open(dir, { readOnly: true });
+  console.log(`\n${label}: version ${pond.version}, ${pond.oplog.snapshot.files.length} data files`);
+  await pond.close();
+  const queries: Array<[string, string]> = [
+    ['SELECT count(*) FROM files', 'SELECT count(*) FROM files'],
+    ['history of one path', `SELECT version, op, size FROM history WHERE path = '${HOT}' ORDER BY version`],
+  ];
+  for (const [name, sql] of queries) {
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    let answer: unknown;
+    for (let i = 0; i < RUNS; i++) {
+      const m = await measure(() => inProcess(dir, sql));
+      wall.push(m.wall);
+      cpu.push(m.cpu);
+      answer = m.result;
+    }
+    console.log(`  in process   ${name.padEnd(28)} wall ${fmt(wall)}, cpu ${fmt(cpu)}  -> ${JSON.stringify(answer).slice(0, 80)}`);
+    if (existsSync(join(dirname(BIN), '..', 'dist', 'cli', 'main.js'))) {
+      const runs = Array.from({ length: RUNS }, () => cli(dir, sql));
+      console.log(`  pond sql     ${name.padEnd(28)} wall ${fmt(runs.map((r) => r.wall))}`);
+    }
+  }
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let answer: unknown;
+  for (let i = 0; i < RUNS; i++) {
+    const m = await measure(() => pathLogOf(dir, RENAMED));
+    wall.push(m.wall);
+    cpu.push(m.cpu);
+    answer = m.result;
+  }
+  console.log(`  in process   ${'pathLog of a renamed file'.padEnd(28)} wall ${fmt(wall)}, cpu ${fmt(cpu)}  -> ${JSON.stringify(answer)}`);
+}
+
+const RUNS = 3;
+const HOT = '/d42/f004200.txt';
+const RENAMED = '/d42/renamed-243-f014210.txt';
+const keep = process.argv.indexOf('--keep');
+const root = keep > 0 ? process.argv[keep + 1]! : mkdtempSync(join(tmpdir(), 'pond-bench-sql-'));
+const asBuilt = join(root, 'appended');
+const compacted = join(root, 'compacted');
+try {
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs`);
+  if (!existsSync(join(asBuilt, 'oplog'))) {
+    const m = await measure(() => build(asBuilt));
+    console.log(`build: ${VERSIONS * PER_VERSION} files, ${VERSIONS} versions: ${(m.wall / 1000).toFixed(1)} s`);
+  }
+  if (!existsSync(join(compacted, 'oplog'))) {
+    cpSync(asBuilt, compacted, { recursive: true });
+    const oplog = await Oplog.open(compacted);
+    await oplog.compact();
+    await oplog.table.checkpoint();
+  }
+  // Warm-up: DuckDB's native module and the page cache.
+  await inProcess(asBuilt, 'SELECT 1');
+  await runAll('as appended', asBuilt);
+  await runAll('compacted (pond maintain)', compacted);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
-  if (keep < 0) rmSync(dir, { recursive: true, force: true });
+  if (keep < 0) rmSync(root, { recursive: true, force: true });
 }

@@ -21,8 +21,16 @@ export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-/** The columns the views need; `records` reads every column (but content) on demand. */
-const NEEDED = 'node_id, version, "timestamp", kind, op, name, child_id, mode, uid, gid, nlink, mtime, size, sha256, target';
+/**
+ * The columns the views need; `records` reads every column (but content) on demand. Node
+ * ids (16 hex digits) become UBIGINT keys: joins on them are several times faster than on
+ * the strings.
+ */
+const NEEDED = `('0x' || node_id)::UBIGINT AS nid, version, "timestamp", kind, op, name,
+  ('0x' || child_id)::UBIGINT AS cid, mode, uid, gid, nlink, mtime, size, sha256, target`;
+
+/** A node key as its id. */
+const ID = (col: string): string => `printf('%016x', ${col})`;
 
 function parquetScan(dataFiles: readonly string[], columns: string, partId: boolean): string {
   const list = dataFiles.map(sqlString).join(', ');
@@ -59,46 +67,46 @@ export function commitInfoSql(commitFiles: readonly string[]): string {
 export function viewsSql(version: number): string[] {
   return [
     `CREATE VIEW _nodes AS
-      SELECT node_id, version, "timestamp", op, kind, mode, uid, gid, nlink, mtime, size, sha256, target
+      SELECT nid, version, "timestamp", op, kind, mode, uid, gid, nlink, mtime, size, sha256, target
       FROM _rec WHERE name IS NULL`,
 
     `CREATE VIEW _created AS
-      SELECT node_id, min(version) AS version_created, max(version) AS version_last FROM _nodes GROUP BY node_id`,
+      SELECT nid, min(version) AS version_created, max(version) AS version_last FROM _nodes GROUP BY nid`,
 
     `CREATE VIEW _vtime AS SELECT version, max("timestamp") AS time FROM _rec GROUP BY version`,
 
     // The window runs once, outside the recursion (a view would be re-run each step).
     `CREATE VIEW _paths AS
       WITH RECURSIVE e AS MATERIALIZED (
-        SELECT dir, name, child_id, kind, vfrom, vto FROM (
-          SELECT node_id AS dir, name, child_id, kind, op, version AS vfrom,
-                 coalesce(lead(version) OVER (PARTITION BY node_id, name ORDER BY version), ${OPEN}) AS vto
+        SELECT dir, name, cid, kind, vfrom, vto FROM (
+          SELECT nid AS dir, name, cid, kind, op, version AS vfrom,
+                 coalesce(lead(version) OVER (PARTITION BY nid, name ORDER BY version), ${OPEN}) AS vto
           FROM _rec WHERE name IS NOT NULL)
         WHERE op <> 'delete' AND vfrom < vto),
-      t(node_id, path, name, kind, vfrom, vto) AS (
-        SELECT '${ROOT_ID}', '/', '', 'directory', 0::BIGINT, ${OPEN}::BIGINT
+      t(nid, path, name, kind, vfrom, vto) AS (
+        SELECT ('0x${ROOT_ID}')::UBIGINT, '/', '', 'directory', 0::BIGINT, ${OPEN}::BIGINT
         UNION ALL
-        SELECT e.child_id, CASE WHEN t.path = '/' THEN '/' || e.name ELSE t.path || '/' || e.name END,
+        SELECT e.cid, CASE WHEN t.path = '/' THEN '/' || e.name ELSE t.path || '/' || e.name END,
                e.name, e.kind, greatest(t.vfrom, e.vfrom), least(t.vto, e.vto)
-        FROM t JOIN e ON e.dir = t.node_id AND e.vfrom < t.vto AND t.vfrom < e.vto
+        FROM t JOIN e ON e.dir = t.nid AND e.vfrom < t.vto AND t.vfrom < e.vto
       )
       SELECT * FROM t WHERE path <> '/'`,
 
     `CREATE VIEW files AS
       SELECT p.path, p.kind, n.size, n.mode, n.uid, n.gid, n.mtime, n.sha256,
-             c.version_created, n.version AS version_changed, n.nlink, n.target, p.node_id
+             c.version_created, n.version AS version_changed, n.nlink, n.target, ${ID('p.nid')} AS node_id
       FROM _paths p
-      JOIN _created c ON c.node_id = p.node_id
-      JOIN _nodes n ON n.node_id = p.node_id AND n.version = c.version_last
+      JOIN _created c ON c.nid = p.nid
+      JOIN _nodes n ON n.nid = p.nid AND n.version = c.version_last
       WHERE p.vto = ${OPEN} AND n.op <> 'delete'`,
 
     // The tree at any version up to the bound (diff uses it for both sides).
     `CREATE MACRO files_at(v) AS TABLE
       SELECT p.path, p.kind, n.size, n.mode, n.uid, n.gid, n.mtime, n.sha256,
-             c.version_created, n.version AS version_changed, n.nlink, n.target, p.node_id
+             c.version_created, n.version AS version_changed, n.nlink, n.target, ${ID('p.nid')} AS node_id
       FROM (SELECT *, v::BIGINT AS at FROM _paths WHERE vfrom <= v AND v < vto) p
-      ASOF JOIN _nodes n ON n.node_id = p.node_id AND p.at >= n.version
-      JOIN _created c ON c.node_id = p.node_id
+      ASOF JOIN _nodes n ON n.nid = p.nid AND p.at >= n.version
+      JOIN _created c ON c.nid = p.nid
       WHERE n.op <> 'delete'`,
 
     // Path events. _paths is used four times: materialized once per query.
@@ -108,28 +116,28 @@ export function viewsSql(version: number): string[] {
       WITH p AS MATERIALIZED (SELECT * FROM _paths),
       s AS MATERIALIZED (
         SELECT * FROM (
-          SELECT p.node_id, p.path, p.kind, p.vfrom AS version, q.path AS old_path,
-                 row_number() OVER (PARTITION BY p.node_id, p.path, p.vfrom
+          SELECT p.nid, p.path, p.kind, p.vfrom AS version, q.path AS old_path,
+                 row_number() OVER (PARTITION BY p.nid, p.path, p.vfrom
                                     ORDER BY q.path = p.path DESC, q.name = p.name DESC, q.path) AS rn
-          FROM p LEFT JOIN p q ON q.node_id = p.node_id AND q.vto = p.vfrom)
+          FROM p LEFT JOIN p q ON q.nid = p.nid AND q.vto = p.vfrom)
         WHERE rn = 1),
       e AS (
-        SELECT node_id, path, kind, version, CASE WHEN old_path IS NULL THEN 'create' ELSE 'rename' END AS op, old_path
+        SELECT nid, path, kind, version, CASE WHEN old_path IS NULL THEN 'create' ELSE 'rename' END AS op, old_path
           FROM s WHERE old_path IS NULL OR old_path <> path
         UNION ALL
-        SELECT p.node_id, p.path, p.kind, n.version, 'update', NULL
-          FROM _nodes n JOIN p ON p.node_id = n.node_id AND p.vfrom < n.version AND n.version < p.vto
+        SELECT p.nid, p.path, p.kind, n.version, 'update', NULL
+          FROM _nodes n JOIN p ON p.nid = n.nid AND p.vfrom < n.version AND n.version < p.vto
           WHERE n.op = 'update'
         UNION ALL
-        SELECT p.node_id, p.path, p.kind, p.vto, 'delete', NULL
-          FROM p ANTI JOIN s ON s.node_id = p.node_id AND s.version = p.vto AND s.old_path = p.path
+        SELECT p.nid, p.path, p.kind, p.vto, 'delete', NULL
+          FROM p ANTI JOIN s ON s.nid = p.nid AND s.version = p.vto AND s.old_path = p.path
           WHERE p.vto < ${OPEN})
       SELECT e.path, e.version, vt.time, e.op,
              CASE WHEN e.op = 'delete' THEN NULL ELSE n.size END AS size,
              CASE WHEN e.op = 'delete' THEN NULL ELSE n.sha256 END AS sha256,
-             e.old_path, e.kind, e.node_id
+             e.old_path, e.kind, ${ID('e.nid')} AS node_id
       FROM e
-      ASOF LEFT JOIN _nodes n ON n.node_id = e.node_id AND e.version >= n.version
+      ASOF LEFT JOIN _nodes n ON n.nid = e.nid AND e.version >= n.version
       JOIN _vtime vt ON vt.version = e.version`,
 
     `CREATE VIEW commits AS
