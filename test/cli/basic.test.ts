@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { log, ok, pond, tempDir } from './harness.js';
+import { SLOW, log, ok, pond, tempDir } from './harness.js';
 
 // One pond, many commands: each subprocess costs a Node startup, so assertions are
 // batched and independent reads run in parallel.
@@ -10,7 +10,7 @@ const tmp = tempDir();
 const P = join(tmp.dir, 'pond');
 afterAll(() => tmp.cleanup());
 
-describe('pond CLI: namespace commands, reads, log', () => {
+describe('pond CLI: namespace commands, reads, log', { timeout: SLOW }, () => {
   let t1 = '';
   beforeAll(async () => {
     await ok(P, ['init']);
@@ -19,7 +19,7 @@ describe('pond CLI: namespace commands, reads, log', () => {
     t1 = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
     await ok(P, ['write', '/docs/a.txt'], 'version two\n'); // v3
-  });
+  }, SLOW);
 
   it('init, mkdir, write, cat, ls, --at by version and by time', async () => {
     const [cat, cat2, at2, atTime, ls, lsl, json, atV1] = await Promise.all([

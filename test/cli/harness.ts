@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/pond.js');
 
+/** Per-test and per-hook time limit: each step is a Node subprocess (~0.3 s idle, seconds on a loaded machine). */
+export const SLOW = 300_000;
+
 export interface Result {
   code: number;
   stdout: string;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { log, ok, pond, tempDir } from './harness.js';
+import { SLOW, log, ok, pond, tempDir } from './harness.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -53,14 +53,14 @@ function withoutIno(m: Map<string, Entry>): Record<string, Omit<Entry, 'ino'>> {
   return Object.fromEntries([...m].map(([k, { ino: _ino, ...v }]) => [k, v]));
 }
 
-describe('pond import and export', () => {
+describe('pond import and export', { timeout: SLOW }, () => {
   const src = join(tmp.dir, 'src');
   const P = join(tmp.dir, 'pond');
   beforeAll(async () => {
     mkdirSync(src);
     makeTree(src);
     await ok(P, ['init']);
-  });
+  }, SLOW);
 
   it('import -> export round trip is byte-identical, with modes, times, symlinks and hard links', async () => {
     const imp = await ok(P, ['import', src, '/']);

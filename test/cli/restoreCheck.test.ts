@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, linkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { log, ok, pond, tempDir } from './harness.js';
+import { SLOW, log, ok, pond, tempDir } from './harness.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -22,7 +22,7 @@ function countFiles(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 }
 
-describe('pond restore', () => {
+describe('pond restore', { timeout: SLOW }, () => {
   beforeAll(async () => {
     const src = join(tmp.dir, 'a');
     mkdirSync(join(src, 'b'), { recursive: true });
@@ -38,7 +38,7 @@ describe('pond restore', () => {
     await ok(P, ['mv', '/a/big.bin', '/moved.bin']); // 4
     await ok(P, ['write', '/new.txt'], 'new\n'); // 5
     await ok(P, ['rm', '/a/link']); // 6
-  });
+  }, SLOW);
 
   it('restores one path, then the whole tree, each as one new commit', async () => {
     const r1 = await ok(P, ['restore', '--to', '1', '/a/b']);
@@ -83,7 +83,7 @@ describe('pond restore', () => {
   });
 });
 
-describe('pond check', () => {
+describe('pond check', { timeout: SLOW }, () => {
   it('passes on a sound pond and names the path and version of each damage', async () => {
     const clean = await ok(P, ['check']);
     expect(clean.stdout).toMatch(/no problems found/);
