@@ -1,5 +1,4 @@
 import type { OpRecord } from '../oplog/index.js';
-import { chunkAndStore } from '../oplog/index.js';
 import type { ContentStore } from '../oplog/index.js';
 import {
   type ChangeSet, type ContentSource, type DirNode, FileNode, type Node, type NodeChange, typeBits,
@@ -7,11 +6,10 @@ import {
 import type { ContentCache } from './ContentCache.js';
 import { formatXattrs, type LogBackend } from './LogBackend.js';
 import { ChunkedContent, InlineContent, committedOf, sha256Hex } from './sources.js';
+import { rememberMidstate, storeChunked } from './storeChunked.js';
 
 /** Files up to this size keep their content inline in the record. */
 export const INLINE_MAX = 64 * 1024;
-/** How much of a large file a flush reads at a time while chunking it. */
-const READ_PIECE = 1024 * 1024;
 
 export type Row = Omit<OpRecord, 'version' | 'timestamp'>;
 
@@ -102,6 +100,8 @@ export async function planFlush(changes: ChangeSet, backend: LogBackend, store: 
     rows.push(row);
   }
   rows.push(...entryRows);
+  // Staged chunks become durable before the commit that refers to them is written.
+  await store.publish();
   return { rows, counts, settle: (version) => settles.forEach((s) => s(version)) };
 }
 
@@ -155,19 +155,15 @@ async function storeContent(source: ContentSource, store: ContentStore, cache: C
     const inline = new InlineContent(bytes.length, sha, cache, undefined, bytes);
     return { size: bytes.length, sha256: sha, content: bytes, chunks: null, committed: inline, newBytes: bytes.length, fresh: true };
   }
-  const stored = await chunkAndStore(store, pieces(source));
+  // Re-chunks only from the last cut before the first changed byte; chunks are staged
+  // and published (one barrier) before the commit that names them.
+  const stored = await storeChunked(source, store);
+  const chunked = new ChunkedContent(stored.size, stored.sha256, stored.chunks, cache, backend.loader);
+  rememberMidstate(chunked, stored.midstate);
   return {
     size: stored.size, sha256: stored.sha256, content: null, chunks: stored.chunks,
-    committed: new ChunkedContent(stored.size, stored.sha256, stored.chunks, cache, backend.loader),
-    newBytes: stored.size, fresh: true,
+    committed: chunked, newBytes: stored.newBytes, fresh: true,
   };
-}
-
-async function* pieces(source: ContentSource): AsyncGenerator<Uint8Array> {
-  for (let off = 0; off < source.size; off += READ_PIECE) {
-    // Copy: the chunker may keep views of pushed buffers, and sources may reuse theirs.
-    yield (await source.read(off, Math.min(READ_PIECE, source.size - off))).slice();
-  }
 }
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
