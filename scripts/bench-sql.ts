@@ -16,7 +16,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type NewRecord, Oplog, ROOT_ID } from '../src/oplog/index.js';
-import { QueryEngine, pathLog } from '../src/query/index.js';
+import { QueryEngine, openSource, pathLog } from '../src/query/index.js';
 import { Pond } from '../src/tinylogfs/index.js';
 
 const DIRS = 100;
@@ -93,14 +93,13 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T } & Figure>
   return { result, wall: performance.now() - t, cpu: (u.user + u.system) / 1000 };
 }
 
+/** What `pond sql` does: open the oplog, start DuckDB, load, define the views, query. */
 async function inProcess(dir: string, sql: string): Promise<unknown> {
-  const pond = await Pond.open(dir, { readOnly: true });
-  const engine = await QueryEngine.open(pond);
+  const engine = await QueryEngine.open(await openSource(dir));
   try {
     return (await engine.query(sql)).rows;
   } finally {
     engine.close();
-    await pond.close();
   }
 }
 

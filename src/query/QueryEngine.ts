@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PondError } from '../errors.js';
-import type { Pond } from '../tinylogfs/index.js';
+import { Oplog } from '../oplog/index.js';
+import { parseVersionSpec } from '../tinylogfs/index.js';
 import { type Cell, toCell } from './cells.js';
 import { commitInfoSql, loadRecordsSql, viewsSql } from './views.js';
 
@@ -23,6 +24,36 @@ export interface QueryResult {
   rows: Cell[][];
 }
 
+/** What the engine needs of a pond; a Pond is one, and so is openSource(dir). */
+export interface QuerySource {
+  /** The pond directory (the table is in its `oplog/`). */
+  readonly dir: string;
+  readonly oplog: Oplog;
+  resolveVersion(spec: string | number): Promise<number>;
+}
+
+/**
+ * A pond's oplog alone: no filesystem is built (that costs a read of the root's
+ * partition), which is all the SQL views need.
+ */
+export async function openSource(dir: string): Promise<QuerySource> {
+  const abs = nodePath.resolve(dir);
+  const oplog = await Oplog.open(abs);
+  return {
+    dir: abs,
+    oplog,
+    async resolveVersion(spec) {
+      // As Pond.resolveVersion does.
+      const parsed = parseVersionSpec(spec);
+      if (parsed.kind === 'version') {
+        if (parsed.version > oplog.version) throw new PondError('ENOVERSION', `version ${parsed.version} does not exist (latest is ${oplog.version})`);
+        return parsed.version;
+      }
+      return (await oplog.table.snapshotAtTime(parsed.time, { allowAfterLatest: true })).version;
+    },
+  };
+}
+
 /**
  * DuckDB in memory over a pond at one version: `_rec` holds the table's rows (the active
  * data files of the pond's snapshot, so exactly the Delta table's state; content column
@@ -36,8 +67,8 @@ export class QueryEngine {
     readonly version: number,
   ) {}
 
-  static async open(pond: Pond, opts: QueryOptions = {}): Promise<QueryEngine> {
-    const version = opts.at === undefined ? pond.version : await pond.resolveVersion(opts.at);
+  static async open(pond: QuerySource, opts: QueryOptions = {}): Promise<QueryEngine> {
+    const version = opts.at === undefined ? pond.oplog.version : await pond.resolveVersion(opts.at);
     const tableDir = nodePath.join(pond.dir, 'oplog');
     const dataFiles = pond.oplog.snapshot.files.map((f) => nodePath.join(tableDir, decodeURIComponent(f.path)));
     const commitFiles = commitFilesUpTo(nodePath.join(tableDir, '_delta_log'), version);

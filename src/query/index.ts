@@ -3,7 +3,7 @@
 // `files` (the tree at a version), `history` (every change of every path, renames
 // included), `commits` (one row per version) and `records` (the raw rows). diff and
 // pathLog are built on the same views.
-export { QueryEngine, oneLine, type QueryColumn, type QueryOptions, type QueryResult } from './QueryEngine.js';
+export { QueryEngine, oneLine, openSource, type QueryColumn, type QueryOptions, type QueryResult, type QuerySource } from './QueryEngine.js';
 export { type Cell, cellText, isoMicros } from './cells.js';
 export { pathLog, type PathLogEntry } from './pathLog.js';
 export { diffVersions, type DiffEntry, type DiffStatus } from './diff.js';

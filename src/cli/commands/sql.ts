@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { PondError, isPondError } from '../../errors.js';
 import type { QueryResult } from '../../query/index.js';
 import { VIEWS_HELP } from '../../query/help.js';
-import { type GlobalOptions, withPond } from '../context.js';
+import { type GlobalOptions, pondDir } from '../context.js';
 import { out, outJson, table } from '../output.js';
 import { EXIT_ERROR, action } from '../run.js';
 
@@ -26,24 +26,24 @@ export function register(program: Command): void {
     .addHelpText('after', `\n${VIEWS_HELP}`)
     .action(action(async (query: string, o: SqlOptions) => {
       if (o.csv && o.json) throw new PondError('EUSAGE', '--csv and --json exclude each other');
-      await withPond(program.opts<GlobalOptions>(), { readOnly: true, cacheSize: 8 * 1024 * 1024 }, async (pond) => {
-        // DuckDB's native module loads only when a query runs.
-        const { QueryEngine } = await import('../../query/index.js');
-        const engine = await QueryEngine.open(pond, o.at === undefined ? {} : { at: o.at });
-        let result: QueryResult;
-        try {
-          result = await engine.query(query);
-        } catch (err) {
-          if (!isPondError(err, 'EINVAL')) throw err;
-          // A bad query: DuckDB's own message, one line.
-          process.stderr.write(`pond: ${err.message}\n`);
-          process.exitCode = EXIT_ERROR;
-          return;
-        } finally {
-          engine.close();
-        }
-        await print(result, o);
-      });
+      // DuckDB's native module loads only when a query runs. Only the oplog is opened
+      // (read-only, no lock, while a mount writes): the views need no filesystem.
+      const { QueryEngine, openSource } = await import('../../query/index.js');
+      const source = await openSource(pondDir(program.opts<GlobalOptions>()));
+      const engine = await QueryEngine.open(source, o.at === undefined ? {} : { at: o.at });
+      let result: QueryResult;
+      try {
+        result = await engine.query(query);
+      } catch (err) {
+        if (!isPondError(err, 'EINVAL')) throw err;
+        // A bad query: DuckDB's own message, one line.
+        process.stderr.write(`pond: ${err.message}\n`);
+        process.exitCode = EXIT_ERROR;
+        return;
+      } finally {
+        engine.close();
+      }
+      await print(result, o);
     }));
 }
 
