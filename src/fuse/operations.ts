@@ -33,6 +33,15 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const { pond, router } = ctx;
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
+  // Path -> node of the live tree, so the hottest call (getattr: attr_timeout is 0) is
+  // answered without a promise or a walk. Names only disappear or move through unlink,
+  // rmdir and rename, which clear it; version views never change.
+  const paths = new Map<string, { fs: FS; node: Node }>();
+  const PATHS_MAX = 100_000;
+  const remember = (path: string, hit: { fs: FS; node: Node }): void => {
+    if (paths.size >= PATHS_MAX) paths.clear();
+    paths.set(path, hit);
+  };
   const owner = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 
   const fail = (op: string, path: string, err: unknown): number => {
@@ -60,10 +69,12 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     return r;
   };
   const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
-    const h = hidden.get(path);
+    const h = hidden.get(path) ?? paths.get(path);
     if (h) return h;
     const t = await target(path);
-    return { fs: t.fs, node: await t.fs.resolve(t.path, false) };
+    const hit = { fs: t.fs, node: await t.fs.resolve(t.path, false) };
+    remember(path, hit);
+    return hit;
   };
   const historyRootStat = (): Fuse.Stat => {
     const t = pond.oplog.timestamp;
@@ -80,14 +91,18 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   return {
     init: (cb) => cb(0),
 
-    getattr: (path, cb) => reply('getattr', path, cb, async () => {
-      const h = hidden.get(path);
-      if (h) return toFuseStat(h.node.stat());
-      const r = await router.route(path);
-      if (r.kind === 'historyRoot') return historyRootStat();
-      if (r.kind === 'latest') return latestStat();
-      return toFuseStat((await r.fs.resolve(r.path, false)).stat());
-    }),
+    getattr: (path, cb) => {
+      const known = hidden.get(path) ?? paths.get(path);
+      if (known) return cb(0, toFuseStat(known.node.stat()));
+      reply('getattr', path, cb, async () => {
+        const r = await router.route(path);
+        if (r.kind === 'historyRoot') return historyRootStat();
+        if (r.kind === 'latest') return latestStat();
+        const node = await r.fs.resolve(r.path, false);
+        remember(path, { fs: r.fs, node });
+        return toFuseStat(node.stat());
+      });
+    },
 
     access: (path, _mode, cb) => reply('access', path, cb, async () => {
       const r = await router.route(path);
@@ -192,12 +207,14 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     rmdir: (path, cb) => reply('rmdir', path, cb, async () => {
+      paths.clear();
       const t = await target(path);
       await t.fs.rmdir(t.path);
       return undefined;
     }),
 
     unlink: (path, cb) => reply('unlink', path, cb, async () => {
+      paths.clear();
       if (hidden.delete(path)) return undefined;
       const t = await target(path);
       await t.fs.unlink(t.path);
@@ -205,6 +222,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     rename: (src, dst, cb) => reply('rename', src, cb, async () => {
+      paths.clear();
       const s = await target(src);
       if (HIDDEN.test(dst)) {
         const node = await s.fs.resolve(s.path, false);
