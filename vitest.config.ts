@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The JSON report lets .ci/run print one plain 'N passed, N failed' line.
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
     // Builds dist/ once when it is older than src/ (tests that run bin/pond.js need it).
     globalSetup: ['test/globalSetup.ts'],
     testTimeout: 60_000,
