@@ -63,8 +63,9 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
     newBytes += chunk.length;
   };
   for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
-    // A copy: the chunker keeps views of what it is given.
-    const piece = (await source.read(pos, Math.min(READ_PIECE, size - pos))).slice();
+    // The chunker keeps views of what it is given: frozen pages and cached chunks are
+    // never written again, and multi-page reads return a fresh buffer.
+    const piece = await source.read(pos, Math.min(READ_PIECE, size - pos));
     const hashStart = Math.max(0, hashFrom - pos);
     if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
     const chunkStart = Math.max(0, chunkFrom - pos);
