@@ -24,6 +24,11 @@ export class ContentCache {
     return this.lru.get(sha256);
   }
 
+  /** Evicts least recently used content until at most `bytes` are held. */
+  trim(bytes: number): void {
+    while (this.lru.size > 0 && this.lru.calculatedSize > Math.max(0, bytes)) this.lru.pop();
+  }
+
   set(sha256: string, bytes: Uint8Array): void {
     // Larger than the whole cache: lru-cache would refuse it anyway.
     if (bytes.byteLength <= this.maxBytes) this.lru.set(sha256, bytes);

@@ -136,9 +136,16 @@ export class Pond {
     }
   }
 
-  /** Dirty bytes past half the cache: the caller should wait for this flush. */
+  /**
+   * Dirty bytes count against the cache budget: clean content is evicted to make room for
+   * them, and once they pass a quarter of the budget the caller should wait for this
+   * flush (or, when one is being written, for the next). Clean + dirty + the flush in
+   * flight then stay near the budget, so a 1 GiB stream runs in bounded memory.
+   */
   pressure(): Promise<CommitResult | undefined> | undefined {
-    if (this.fs.pendingBytes > this.cache.maxBytes / 2 && !this.running) return this.flush('memory');
+    const pending = this.fs.pendingBytes;
+    this.cache.trim(this.cache.maxBytes - pending);
+    if (pending > this.cache.maxBytes / 4) return this.flush('memory');
     return undefined;
   }
 

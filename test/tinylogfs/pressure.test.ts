@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Pond } from '../../src/tinylogfs/index.js';
+
+// Dirty bytes count against the cache budget: past a quarter of it pressure() hands the
+// writer a flush to wait for, and clean content is evicted to make room.
+
+const me = { uid: 1000, gid: 1000 };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('Pond.pressure', () => {
+  it('asks for a flush past a quarter of the cache and trims clean content', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-press-'));
+    dirs.push(dir);
+    const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });
+    pond.cache.set('a'.repeat(64), new Uint8Array(900 * 1024));
+    const f = await pond.fs.create('/f', 0o644, me);
+    await pond.fs.write(f, 0, new Uint8Array(200 * 1024));
+    expect(pond.pressure()).toBeUndefined();
+    expect(pond.cache.bytes).toBeLessThanOrEqual(1024 * 1024 - 200 * 1024);
+    await pond.fs.write(f, 200 * 1024, new Uint8Array(100 * 1024));
+    const p = pond.pressure();
+    expect(p).toBeDefined();
+    expect((await p)?.version).toBe(1);
+    expect(pond.fs.pendingBytes).toBe(0);
+    await pond.close();
+  });
+});
