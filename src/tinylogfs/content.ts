@@ -36,7 +36,8 @@ export async function contentFromStream(pond: Pond, stream: AsyncIterable<Uint8A
       yield Uint8Array.prototype.slice.call(next.value);
     }
   }
-  const stored = await chunkAndStore(pond.oplog.content, all());
+  // Staged: the next flush publishes them (one durability barrier) before its commit.
+  const stored = await chunkAndStore(pond.oplog.content, all(), { staged: true });
   return new ChunkedContent(stored.size, stored.sha256, stored.chunks, pond.cache, loaderOf(pond));
 }
 

@@ -15,7 +15,7 @@ export interface StoredContent {
 export async function chunkAndStore(
   store: ContentStore,
   data: Uint8Array | AsyncIterable<Uint8Array>,
-  opts: ChunkerOptions & { parallelism?: number } = {},
+  opts: ChunkerOptions & { parallelism?: number; staged?: boolean } = {},
 ): Promise<StoredContent> {
   const chunker = new Chunker(opts);
   const whole = createHash('sha256');
@@ -27,7 +27,7 @@ export async function chunkAndStore(
   const store1 = async (chunk: Uint8Array): Promise<void> => {
     // Bounded: wait for a slot so a huge source never has all its chunks in memory.
     while (inFlight.size >= parallelism) await Promise.race(inFlight);
-    const p = store.put(chunk);
+    const p = store.put(chunk, { staged: opts.staged ?? false });
     refs.push(p);
     inFlight.add(p);
     const done = (): void => { inFlight.delete(p); };

@@ -16,6 +16,8 @@ const TMP_DIR = '.tmp';
 export class LocalStorage implements Storage {
   readonly location: string;
   private staged: Array<{ tmp: string; target: string }> = [];
+  /** Staged files by target, readable before they are published. */
+  private stagedByTarget = new Map<string, string>();
 
   constructor(readonly root: string) {
     this.location = root;
@@ -83,6 +85,8 @@ export class LocalStorage implements Storage {
         await fh.close();
       }
     } catch (err) {
+      const staged = this.stagedByTarget.get(this.abs(path));
+      if (staged && errnoCode(err) === 'ENOENT') return this.read(nodePath.relative(this.root, staged), range);
       if (errnoCode(err) === 'ENOENT') {
         throw new PondError('ENOENT', `missing file ${nodePath.join(this.root, path)}`, { op: 'read', path, cause: err });
       }
@@ -91,6 +95,7 @@ export class LocalStorage implements Storage {
   }
 
   async stat(path: string): Promise<FileInfo | undefined> {
+    if (this.stagedByTarget.has(this.abs(path))) return { path, size: 0, mtimeMs: Date.now() };
     try {
       const st = await fsp.stat(this.abs(path));
       return { path, size: st.size, mtimeMs: st.mtimeMs };
@@ -140,6 +145,7 @@ export class LocalStorage implements Storage {
       throw toPondError(err, 'stage', path);
     }
     this.staged.push({ tmp, target });
+    this.stagedByTarget.set(target, tmp);
   }
 
   async publishStaged(): Promise<void> {
@@ -167,10 +173,13 @@ export class LocalStorage implements Storage {
       // Then the names.
       await syncfs(this.root);
     } catch (err) {
+      // Not published: keep them staged (and readable) for the next attempt.
+      this.staged = [...batch, ...this.staged];
       throw toPondError(err, 'publish', this.root);
-    } finally {
-      await Promise.all(batch.map(({ tmp }) => fsp.unlink(tmp).catch(() => undefined)));
     }
+    // Only now are the names there: until here, reads went to the staged copies.
+    for (const { target } of batch) this.stagedByTarget.delete(target);
+    await Promise.all(batch.map(({ tmp }) => fsp.unlink(tmp).catch(() => undefined)));
   }
 
   async delete(path: string): Promise<void> {

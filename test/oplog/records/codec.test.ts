@@ -68,15 +68,14 @@ describe('records codec', () => {
     try { decodeRecords(bytes.subarray(0, bytes.length - 20)); expect.fail('no error'); } catch (err) { expect(isPondError(err, 'ECORRUPT')).toBe(true); }
   });
 
-  it('decodes 10,000 rows quickly', () => {
+  // Speed is measured in scripts/bench-oplog.ts, never asserted here.
+  it('round-trips 10,000 rows in one file', () => {
     const rows = Array.from({ length: 10000 }, (_, i) => ({ ...base(i), name: `n${i}`, chunks: [{ sha256: 'd'.repeat(64), size: i }] }));
-    encodeRecords(rows); // warm up
-    const t0 = performance.now();
     const { bytes } = encodeRecords(rows);
     const back = decodeRecords(bytes);
     expect(back.length).toBe(10000);
     expect(back[9999]!.chunks).toEqual([{ sha256: 'd'.repeat(64), size: 9999 }]);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(back[5000]!.name).toBe('n5000');
   });
 
   it('declares part_id in the Delta schema', () => {
