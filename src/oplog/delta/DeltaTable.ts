@@ -11,7 +11,7 @@ import { earliestVersion } from './logSegment.js';
 import { checkReadable, checkWritable, ictEnabled } from './protocolCheck.js';
 import { applyCommit, type TableState } from './replay.js';
 import { Snapshot } from './Snapshot.js';
-import { commitTimestamp, ictOf, listLog, loadSnapshot, readCommit } from './snapshotLoad.js';
+import { commitTimestamp, ictOf, listLog, loadLatest, loadSnapshot, probeCommits, readCommit, readHint } from './snapshotLoad.js';
 import { commitTimes, versionAtTime } from './timeTravel.js';
 
 export interface DeltaTableOptions {
@@ -75,34 +75,42 @@ export class DeltaTable {
     return new DeltaTable(storage, new Snapshot(state, ts), init);
   }
 
-  /** Opens the latest snapshot. ENOENT when there is no table. */
+  /**
+   * Opens the latest snapshot: the checkpoint `_last_checkpoint` names and the commits after
+   * it, without listing the log unless that hint is missing or wrong. ENOENT when there is no table.
+   */
   static async open(storage: Storage, opts: DeltaTableOptions = {}): Promise<DeltaTable> {
-    const listing = await listLog(storage);
-    return new DeltaTable(storage, await loadSnapshot(storage, listing, listing.latest), opts);
+    return new DeltaTable(storage, await loadLatest(storage), opts);
   }
 
   get snapshot(): Snapshot {
     return this.current;
   }
 
-  /** Picks up commits written by others, incrementally when they are all there. */
+  /**
+   * Picks up commits written by others, incrementally: probes for the commits after the
+   * current version (no listing). Lists and rebuilds only when probing cannot tell (a gap,
+   * more than 1000 new commits, or a checkpoint past the current version with no commit after it).
+   */
   async refresh(): Promise<Snapshot> {
-    const listing = await listLog(this.storage);
     const from = this.current.version;
-    if (listing.latest <= from) return this.current;
-    let state: TableState = this.current.state;
-    let last: Action[] = [];
-    const versions: number[] = [];
-    for (let v = from + 1; v <= listing.latest; v++) versions.push(v);
-    if (versions.every((v) => listing.commitSet.has(v)) && versions.length <= 1000) {
-      const all = await Promise.all(versions.map((v) => readCommit(this.storage, v)));
-      versions.forEach((v, i) => { state = applyCommit(state, all[i]!, v); });
-      last = all[all.length - 1]!;
-      checkReadable(state.protocol, state.metadata, this.storage.location);
-      this.current = new Snapshot(state, await commitTimestamp(this.storage, state, last));
-    } else {
-      this.current = await loadSnapshot(this.storage, listing, listing.latest);
+    const probe = await probeCommits(this.storage, from + 1, 1000);
+    if (probe.complete && probe.commits.length === 0) {
+      // Nothing new, unless the log moved on in a way probing cannot see (commits after
+      // ours cleaned up behind a newer checkpoint): the hint says so.
+      const hint = await readHint(this.storage);
+      if (!hint || hint.version <= from) return this.current;
     }
+    if (probe.complete && probe.commits.length > 0) {
+      let state: TableState = this.current.state;
+      probe.commits.forEach((v, i) => { state = applyCommit(state, probe.actions[i]!, v); });
+      checkReadable(state.protocol, state.metadata, this.storage.location);
+      this.current = new Snapshot(state, await commitTimestamp(this.storage, state, probe.actions[probe.actions.length - 1]));
+      return this.current;
+    }
+    const listing = await listLog(this.storage);
+    if (listing.latest <= from) return this.current;
+    this.current = await loadSnapshot(this.storage, listing, listing.latest);
     return this.current;
   }
 

@@ -45,17 +45,18 @@ export function remove(name: string, part = '0000000000000000'): { remove: { pat
   return { remove: { path: `part_id=${part}/${name}.parquet`, dataChange: true, deletionTimestamp: Date.now(), partitionValues: { part_id: part } } };
 }
 
-/** Wraps a Storage and records every read path. */
+/** Wraps a Storage and records every read path, listing and stat. */
 export class CountingStorage implements Storage {
   readonly reads: string[] = [];
   readonly lists: string[] = [];
+  readonly stats: string[] = [];
   constructor(private readonly inner: Storage) {}
   get location(): string { return this.inner.location; }
   names(dir: string): Promise<string[]> { this.lists.push(dir); return this.inner.names(dir); }
   list(dir: string): Promise<FileInfo[]> { this.lists.push(dir); return this.inner.list(dir); }
-  listDirs(dir: string): Promise<string[]> { return this.inner.listDirs(dir); }
+  listDirs(dir: string): Promise<string[]> { this.lists.push(dir); return this.inner.listDirs(dir); }
   read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> { this.reads.push(path); return this.inner.read(path, range); }
-  stat(path: string): Promise<FileInfo | undefined> { return this.inner.stat(path); }
+  stat(path: string): Promise<FileInfo | undefined> { this.stats.push(path); return this.inner.stat(path); }
   putIfAbsent(path: string, data: Uint8Array): Promise<void> { return this.inner.putIfAbsent(path, data); }
   put(path: string, data: Uint8Array): Promise<void> { return this.inner.put(path, data); }
   delete(path: string): Promise<void> { return this.inner.delete(path); }

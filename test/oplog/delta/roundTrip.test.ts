@@ -51,14 +51,15 @@ describe('DeltaTable round trip', () => {
     }
     expect(infos[17]!.commitInfo).toMatchObject({ operation: 'WRITE', n: 17 });
 
-    // Reopen: one listing, the checkpoint at 30, commits 31..35; nothing else.
+    // Reopen: no listing; _last_checkpoint, the checkpoint at 30, commits 31..35 and the
+    // probes that find nothing after 35 (one window of 8 names from 31); nothing else.
     const counting = new CountingStorage(new LocalStorage(root));
     const reopened = await DeltaTable.open(counting);
     expect(reopened.snapshot.version).toBe(35);
     expect(reopened.snapshot.timestamp).toBe(infos[35]!.timestamp);
     expect(reopened.snapshot.files.map((f) => f.path).sort()).toEqual(liveAt(35));
-    expect(counting.reads.sort()).toEqual([`_delta_log/${pad(30)}.checkpoint.parquet`, ...[31, 32, 33, 34, 35].map((v) => `_delta_log/${pad(v)}.json`)]);
-    expect(counting.lists).toEqual(['_delta_log']);
+    expect(counting.reads.sort()).toEqual([...[31, 32, 33, 34, 35, 36, 37, 38].map((v) => `_delta_log/${pad(v)}.json`), `_delta_log/${pad(30)}.checkpoint.parquet`, '_delta_log/_last_checkpoint'].sort());
+    expect(counting.lists).toEqual([]);
 
     // Time travel by version and by time.
     for (const v of [0, 5, 10, 29, 30, 34]) {
