@@ -9,6 +9,7 @@ import { recordStats } from './stats.js';
 import { DATA_COLUMNS, dataSchema } from './schema.js';
 
 const DICTIONARY_COLUMNS = ['kind', 'op', 'child_part', 'mode', 'uid', 'gid'];
+const DICTIONARY_MIN_ROWS = 256;
 
 export interface EncodedFile {
   bytes: Uint8Array;
@@ -63,7 +64,9 @@ export function encodeRecords(rows: ReadonlyArray<Row>): EncodedFile {
   let props = new pq.WriterPropertiesBuilder()
     .setCompression(pq.Compression.ZSTD)
     .setDictionaryEnabled(false);
-  for (const c of DICTIONARY_COLUMNS) props = props.setColumnDictionaryEnabled(c, true);
+  // A small file gains nothing from dictionaries (zstd takes the repeats) and they cost
+  // 0.6 ms of a 1.3 ms write: an import touching 1,000 directories writes 1,000 such files.
+  if (rows.length >= DICTIONARY_MIN_ROWS) for (const c of DICTIONARY_COLUMNS) props = props.setColumnDictionaryEnabled(c, true);
   const writerProps = props.build();
   const wasmTable = pq.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
   const bytes = pq.writeParquet(wasmTable, writerProps);
