@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-import '../dist/cli/main.js';
+// The bundled CLI when it has been built (faster start), else tsc's output.
+import { existsSync } from 'node:fs';
+
+const bundle = new URL('../dist/bundle/main.js', import.meta.url);
+await import(existsSync(bundle) ? bundle.href : '../dist/cli/main.js');

@@ -18,10 +18,10 @@ function newest(dir: string): number {
 }
 
 export default function setup(): void {
-  const main = join(ROOT, 'dist/cli/main.js');
+  const main = join(ROOT, 'dist/bundle/main.js');
   if (existsSync(main) && statSync(main).mtimeMs >= newest(join(ROOT, 'src'))) return;
   try {
-    execFileSync('npx', ['tsc', '-p', ROOT], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   } catch (err) {
     // tsc emits even with type errors; only a missing build is fatal.
     if (!existsSync(main)) throw err;

@@ -1,12 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { commands } from './commands/index.js';
 import { EXIT_USAGE, report } from './run.js';
 
 // The `pond` command. Each subcommand lives in commands/<name>.ts and exports
-// register(program); they are found by listing that folder, so adding a command touches
-// no shared file.
+// register(program); commands/index.ts lists them.
 
 const program = new Command();
 program
@@ -16,14 +13,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-const here = dirname(fileURLToPath(import.meta.url));
-const names = readdirSync(join(here, 'commands'))
-  .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map'))
-  .sort();
-for (const f of names) {
-  const mod = (await import(join(here, 'commands', f))) as { register?: (p: Command) => void };
-  mod.register?.(program);
-}
+for (const register of commands) register(program);
 
 try {
   await program.parseAsync(process.argv);

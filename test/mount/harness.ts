@@ -10,7 +10,7 @@ export const BIN = join(ROOT, 'bin/pond.js');
 
 /** The CLI must be built (npm test builds first; a lone vitest run may not have). */
 export function ensureBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) execFileSync('npx', ['tsc', '-p', ROOT], { stdio: 'inherit' });
+  if (!existsSync(join(ROOT, 'dist/bundle/main.js'))) execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export interface PondRun {

@@ -1,0 +1,19 @@
+// Bundles the CLI into dist/bundle/ (one main file plus lazily loaded chunks for mount and
+// SQL). A bundle starts ~0.3 s faster than the tsc output's hundreds of ES modules, which
+// every `pond` command pays. Native and wasm packages stay external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outdir: 'dist/bundle',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['fuse-native', 'zstd-napi', '@duckdb/node-api', 'parquet-wasm'],
+  // CommonJS dependencies (commander, lru-cache's deps) call require() for built-ins.
+  banner: { js: "import { createRequire as __pondRequire } from 'node:module'; const require = __pondRequire(import.meta.url);" },
+});
