@@ -61,10 +61,17 @@ export class InlineContent implements ContentSource {
   }
 }
 
+/** How far ahead sequential reads fetch chunks, so disk latency overlaps. */
+const READ_AHEAD_BYTES = 2 * 1024 * 1024;
+
 /** Content cut into chunks in the content store; reads fetch only the chunks they touch. */
 export class ChunkedContent implements ContentSource {
   /** offsets[i] is where chunk i starts; offsets[n] is the size. */
   private readonly offsets: Float64Array;
+  /** End of the last read: a read starting there is sequential. */
+  private lastEnd = -1;
+  /** Chunks before this index have been asked for by read-ahead already. */
+  private aheadUntil = 0;
 
   constructor(
     readonly size: number,
@@ -97,10 +104,21 @@ export class ChunkedContent implements ContentSource {
     return lo;
   }
 
+  /** Starts fetching the chunks after `i` (not awaited: a failure shows when read). */
+  private readAhead(i: number): void {
+    let j = Math.max(i + 1, this.aheadUntil);
+    const limit = this.offsets[i + 1]! + READ_AHEAD_BYTES;
+    for (; j < this.chunks.length && this.offsets[j]! < limit; j++) this.chunk(j).catch(() => undefined);
+    this.aheadUntil = j;
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(offset + length, this.size);
     if (end <= offset) return new Uint8Array(0);
     let i = this.find(offset);
+    const sequential = offset === this.lastEnd || offset === 0;
+    this.lastEnd = end;
+    if (sequential) this.readAhead(i);
     const start = this.offsets[i]!;
     const first = await this.chunk(i);
     if (end <= start + first.length) return first.subarray(offset - start, end - start);
