@@ -14,4 +14,6 @@ export interface Backend {
   loadEntries(dir: DirNode): Promise<Map<string, Node>>;
   /** A fresh id never used before in this pond. */
   newId(): NodeId;
+  /** Loads the metadata of a node the backend built `pending` (see BaseNode.pending). */
+  complete?(node: Node): Promise<void>;
 }

@@ -32,24 +32,37 @@ export class FS {
 
   /** A directory's entries, loading them on first use. Dynamic directories have none. */
   readonly entriesOf = async (dir: DirNode): Promise<Map<string, Node>> => {
-    if (dir.entries) return dir.entries;
+    if (dir.entries && !dir.pending) return dir.entries;
     if (dir.source) return new Map();
-    const loaded = await this.backend.loadEntries(dir);
-    // Two concurrent loads of one directory: the first one to finish wins.
-    dir.entries ??= loaded;
+    if (!dir.entries) {
+      const loaded = await this.backend.loadEntries(dir);
+      // Two concurrent loads of one directory: the first one to finish wins.
+      dir.entries ??= loaded;
+    }
+    // Its entries and its own records share a partition: completing it is free now.
+    await this.ready(dir);
     return dir.entries;
   };
 
+  /** The node with its metadata loaded (a lazily built directory is completed). */
+  private async ready<T extends Node>(node: T): Promise<T> {
+    if (node.pending) await this.backend.complete?.(node);
+    return node;
+  }
+
   async resolve(path: string, follow = true): Promise<Node> {
-    return (await walk(this.root, path, follow, this.entriesOf)).node;
+    return this.ready((await walk(this.root, path, follow, this.entriesOf)).node);
   }
 
-  walk(path: string, follow = true): Promise<Walk> {
-    return walk(this.root, path, follow, this.entriesOf);
+  async walk(path: string, follow = true): Promise<Walk> {
+    const w = await walk(this.root, path, follow, this.entriesOf);
+    await this.ready(w.node);
+    return w;
   }
 
-  lookup(dir: DirNode, name: string): Promise<Node | undefined> {
-    return lookupIn(dir, name, this.entriesOf);
+  async lookup(dir: DirNode, name: string): Promise<Node | undefined> {
+    const node = await lookupIn(dir, name, this.entriesOf);
+    return node && this.ready(node);
   }
 
   async stat(path: string, follow = false): Promise<Stat> {
@@ -166,6 +179,7 @@ export class FS {
       throw new PondError('EINVAL', `cannot move a directory into itself: ${src} -> ${dst}`, { op: 'rename', path: src });
     }
     const target = dEntries.get(d.name);
+    if (target) await this.ready(target);
     // The target is an ancestor of the source: Linux answers ENOTEMPTY whatever the kinds
     // (EINVAL for an exchange, below).
     if (target && !(flags & RENAME_EXCHANGE) && target !== s.node && target.kind === 'directory' && s.chain.includes(target)) {
@@ -351,7 +365,7 @@ export class FS {
     const entries = await this.entriesOf(dir);
     const node = entries.get(name);
     if (!node) throw new PondError('ENOENT', `no such file or directory: ${path}`, { op, path });
-    return { dir, name, entries, node, chain };
+    return { dir, name, entries, node: await this.ready(node), chain };
   }
 
   private addEntry(dir: DirNode, entries: Map<string, Node>, name: string, node: Node): void {

@@ -1,3 +1,4 @@
+import { PondError } from '../errors.js';
 import type { ContentSource } from './ContentSource.js';
 import { FileContent } from './FileContent.js';
 import { type NodeId, type NodeKind, type NodeMeta, type Stat, inoOf, typeBits } from './types.js';
@@ -10,6 +11,12 @@ export type Xattrs = Map<string, Uint8Array>;
 abstract class BaseNode {
   abstract readonly kind: NodeKind;
   xattrs: Xattrs | null = null;
+  /**
+   * Metadata not loaded yet: a backend may name a directory before reading its own
+   * records (listing a parent must not read every child's partition). FS completes the
+   * node (Backend.complete) before handing it out or changing it.
+   */
+  pending = false;
 
   constructor(
     readonly id: NodeId,
@@ -23,6 +30,7 @@ abstract class BaseNode {
   abstract get size(): number;
 
   stat(): Stat {
+    if (this.pending) throw new PondError('EIO', `metadata of node ${this.id} used before it was loaded`, { op: 'stat' });
     const m = this.meta;
     return {
       id: this.id, ino: inoOf(this.id), kind: this.kind, mode: typeBits(this.kind) | m.perm,

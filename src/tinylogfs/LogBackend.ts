@@ -45,10 +45,34 @@ export class LogBackend implements Backend {
   async loadEntries(dir: DirNode): Promise<Map<string, Node>> {
     const state = await this.partition(dir.id);
     const rows = [...state.entries.values()];
-    const children = await Promise.all(rows.map((r) => this.node(r.child_id as NodeId, r.child_part ?? dir.id, r)));
+    // A child directory's own records sit in its own partition: build it pending rather
+    // than read 100 partitions to list a directory of 100 directories (FS completes it).
+    const children = await Promise.all(rows.map((r) => (r.kind === 'directory'
+      ? this.pendingDir(r.child_id as NodeId)
+      : this.node(r.child_id as NodeId, r.child_part ?? dir.id, r))));
     const entries = new Map<string, Node>();
     rows.forEach((r, i) => entries.set(r.name!, children[i]!));
     return entries;
+  }
+
+  async complete(node: Node): Promise<void> {
+    if (!node.pending) return;
+    const row = (await this.partition(node.home)).nodes.get(node.id);
+    if (!row) {
+      throw new PondError('ECORRUPT', `directory ${node.id} is named by an entry but has no record in its partition`, { op: 'lookup' });
+    }
+    node.meta = metaOf(row);
+    node.xattrs = parseXattrs(row.xattrs);
+    node.pending = false;
+  }
+
+  private pendingDir(id: NodeId): Node {
+    const known = this.nodes.get(id);
+    if (known) return known;
+    const dir = new DirNode(id, id, { perm: 0, uid: 0, gid: 0, nlink: 0, atime: 0, mtime: 0, ctime: 0 }, this.readOnly);
+    dir.pending = true;
+    this.nodes.set(id, dir);
+    return dir;
   }
 
   newId(): NodeId {
@@ -105,10 +129,7 @@ export class LogBackend implements Backend {
 
   private build(row: StoredRecord): Node {
     const id = row.node_id as NodeId;
-    const meta: NodeMeta = {
-      perm: (row.mode ?? 0) & 0o7777, uid: row.uid ?? 0, gid: row.gid ?? 0, nlink: row.nlink ?? 1,
-      atime: row.atime ?? row.timestamp, mtime: row.mtime ?? row.timestamp, ctime: row.ctime ?? row.timestamp,
-    };
+    const meta = metaOf(row);
     let node: Node;
     if (row.kind === 'directory') node = new DirNode(id, id, meta, this.readOnly);
     else if (row.kind === 'symlink') node = new SymlinkNode(id, row.part_id, meta, this.readOnly, row.target ?? '');
@@ -125,6 +146,13 @@ export class LogBackend implements Backend {
     const source = row.source;
     return new InlineContent(size, sha, this.cache, () => this.loader.inline(source), undefined, `node ${row.node_id} at version ${row.version}`);
   }
+}
+
+function metaOf(row: StoredRecord): NodeMeta {
+  return {
+    perm: (row.mode ?? 0) & 0o7777, uid: row.uid ?? 0, gid: row.gid ?? 0, nlink: row.nlink ?? 1,
+    atime: row.atime ?? row.timestamp, mtime: row.mtime ?? row.timestamp, ctime: row.ctime ?? row.timestamp,
+  };
 }
 
 export function parseXattrs(json: string | null): Xattrs | null {
