@@ -87,9 +87,27 @@ export class ChunkedContent implements ContentSource {
     }
   }
 
+  /**
+   * A sequential scan of a file larger than a quarter of the cache: its chunks are read
+   * once, so they stay out of the shared cache (which they would only flush, and fill to
+   * the brim: a 1 GiB read through a 128 MiB cache peaked at 376 MiB RSS). Scan
+   * resistance, as databases do for sequential scans.
+   */
+  private scanning = false;
+  /** A scan's chunks (the read-ahead window), outside the shared cache. */
+  private readonly scan = new Map<number, Promise<Uint8Array>>();
+
   private chunk(i: number): Promise<Uint8Array> {
     const ref = this.chunks[i]!;
-    return this.cache.get(ref.sha256, () => this.loader.chunk(ref));
+    if (!this.scanning) return this.cache.get(ref.sha256, () => this.loader.chunk(ref));
+    let p = this.scan.get(i);
+    if (!p) {
+      const hit = this.cache.peek(ref.sha256);
+      p = hit ? Promise.resolve(hit) : this.loader.chunk(ref);
+      this.scan.set(i, p);
+      p.catch(() => this.scan.delete(i));
+    }
+    return p;
   }
 
   /** Index of the chunk holding byte `pos`. */
@@ -118,6 +136,12 @@ export class ChunkedContent implements ContentSource {
     let i = this.find(offset);
     const sequential = offset === this.lastEnd || offset === 0;
     this.lastEnd = end;
+    this.scanning = sequential && this.size > this.cache.maxBytes / 4;
+    if (this.scanning) {
+      for (const k of this.scan.keys()) if (k < i) this.scan.delete(k);
+    } else {
+      this.scan.clear();
+    }
     if (sequential) this.readAhead(i);
     const start = this.offsets[i]!;
     const first = await this.chunk(i);
