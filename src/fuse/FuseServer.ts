@@ -29,7 +29,10 @@ export interface ServeOptions {
 export class FuseServer {
   private stopping: Promise<void> | undefined;
 
-  private constructor(readonly pond: Pond, readonly fuse: Fuse, readonly mountpoint: string, readonly version: number | undefined) {}
+  private constructor(
+    readonly pond: Pond, readonly fuse: Fuse, readonly mountpoint: string, readonly version: number | undefined,
+    private readonly since: string,
+  ) {}
 
   static async start(o: ServeOptions): Promise<FuseServer> {
     const mountpoint = nodePath.resolve(o.mountpoint);
@@ -53,8 +56,9 @@ export class FuseServer {
         force: true, cache: 'auto', attrTimeout: 0, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
-      await register({ pid: process.pid, pond: pond.dir, mountpoint, since: new Date().toISOString() });
-      return new FuseServer(pond, fuse, mountpoint, version);
+      const since = new Date().toISOString();
+      await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
+      return new FuseServer(pond, fuse, mountpoint, version, since);
     } catch (err) {
       await pond.close().catch(() => undefined);
       if (err instanceof PondError) throw err;
@@ -74,9 +78,16 @@ export class FuseServer {
       await new Promise<void>((resolve) => this.fuse.unmount(() => resolve()));
       // fuse-native's unmount is lazy; make sure the kernel table is clean.
       await run('fusermount', ['-uz', this.mountpoint]).catch(() => undefined);
+      await this.pond.close().catch((err: unknown) => {
+        flushError ??= err;
+      });
+      if (flushError) {
+        // `pond umount` is waiting for this process to end: tell it what was lost.
+        const error = flushError instanceof Error ? flushError.message : String(flushError);
+        await register({ pid: process.pid, pond: this.pond.dir, mountpoint: this.mountpoint, since: this.since, error });
+        throw flushError;
+      }
       await unregister(this.mountpoint);
-      await this.pond.close();
-      if (flushError) throw flushError;
     })();
     return this.stopping;
   }

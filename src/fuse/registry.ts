@@ -12,6 +12,8 @@ export interface MountRecord {
   pond: string;
   mountpoint: string;
   since: string;
+  /** Left by a server whose last flush failed, for `pond umount` to report. */
+  error?: string;
 }
 
 function registryDir(): string {
@@ -31,6 +33,11 @@ export async function register(rec: MountRecord): Promise<void> {
 export async function unregister(mountpoint: string, pid = process.pid): Promise<void> {
   const rec = await lookup(mountpoint);
   if (rec && rec.pid === pid) await fsp.unlink(recordPath(mountpoint)).catch(() => undefined);
+}
+
+/** Forgets a mount record whatever process wrote it. */
+export async function forget(mountpoint: string): Promise<void> {
+  await fsp.unlink(recordPath(mountpoint)).catch(() => undefined);
 }
 
 export async function lookup(mountpoint: string): Promise<MountRecord | undefined> {

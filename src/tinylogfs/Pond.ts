@@ -67,6 +67,8 @@ export class Pond {
     const lock = readOnly ? undefined : await WriterLock.acquire(abs, opts.owner ?? 'pond');
     try {
       const oplog = await Oplog.open(abs);
+      // Chunks a dead writer staged but never published: nothing names them.
+      if (!readOnly) await oplog.content.discard();
       const cache = new ContentCache(opts.cacheSize ?? DEFAULT_CACHE);
       const backend = new LogBackend(oplog, cache, { readOnly });
       const fs = await FS.open(backend);
@@ -190,6 +192,8 @@ export class Pond {
     } finally {
       this.closed = true;
       this.clearTimer();
+      // A failed last flush leaves staged chunks that no commit will ever name.
+      if (!this.readOnly) await this.oplog.content.discard().catch(() => undefined);
       await this.lock?.release();
     }
   }

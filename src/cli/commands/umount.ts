@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import * as nodePath from 'node:path';
 import { promisify } from 'node:util';
 import { PondError } from '../../errors.js';
-import { isMounted, lookup as lookupMount, processAlive } from '../../fuse/registry.js';
+import { forget, isMounted, lookup as lookupMount, processAlive } from '../../fuse/registry.js';
 import { out } from '../output.js';
 import { action } from '../run.js';
 
@@ -26,6 +26,11 @@ export function register(program: Command): void {
         while (processAlive(rec.pid)) {
           if (Date.now() > deadline) throw new PondError('EBUSY', `the server (pid ${rec.pid}) did not finish within ${opts.timeout} s`);
           await new Promise((r) => setTimeout(r, 50));
+        }
+        const after = await lookupMount(mountpoint);
+        if (after?.pid === rec.pid && after.error) {
+          await forget(mountpoint);
+          throw new PondError('EIO', `unmounted ${mountpoint}, but its last changes could not be committed: ${after.error} (see ${rec.pond}/mount.log)`);
         }
         out(`unmounted ${mountpoint}`);
         return;

@@ -56,6 +56,11 @@ export class ContentStore {
     return ref;
   }
 
+  /** Drops staged chunks no commit will name (and leftovers of a dead writer). */
+  discard(): Promise<void> {
+    return this.storage.discardStaged();
+  }
+
   /** Makes every staged chunk durable and readable. */
   publish(): Promise<void> {
     return this.storage.publishStaged();

@@ -182,6 +182,19 @@ export class LocalStorage implements Storage {
     await Promise.all(batch.map(({ tmp }) => fsp.unlink(tmp).catch(() => undefined)));
   }
 
+  async discardStaged(): Promise<void> {
+    this.staged = [];
+    this.stagedByTarget.clear();
+    const tmpDir = nodePath.join(this.root, TMP_DIR);
+    let names: string[];
+    try {
+      names = await fsp.readdir(tmpDir);
+    } catch {
+      return;
+    }
+    await Promise.all(names.map((n) => fsp.unlink(nodePath.join(tmpDir, n)).catch(() => undefined)));
+  }
+
   async delete(path: string): Promise<void> {
     try {
       await fsp.unlink(this.abs(path));

@@ -65,6 +65,10 @@ export class MemoryStorage implements Storage {
     }
   }
 
+  async discardStaged(): Promise<void> {
+    this.staged = [];
+  }
+
   async delete(path: string): Promise<void> {
     this.files.delete(path);
   }

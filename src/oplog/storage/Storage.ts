@@ -41,6 +41,11 @@ export interface Storage {
   stage(path: string, data: Uint8Array): Promise<void>;
   /** Makes every staged file durable and visible under its name (existing names win). */
   publishStaged(): Promise<void>;
+  /**
+   * Drops what is staged and not published, including leftovers of a writer that died
+   * (call only while holding the writer lock).
+   */
+  discardStaged(): Promise<void>;
   /** Removes a file; no error when it is already gone. */
   delete(path: string): Promise<void>;
 }

@@ -62,4 +62,5 @@ export class CountingStorage implements Storage {
   delete(path: string): Promise<void> { return this.inner.delete(path); }
   stage(path: string, data: Uint8Array): Promise<void> { return this.inner.stage(path, data); }
   publishStaged(): Promise<void> { return this.inner.publishStaged(); }
+  discardStaged(): Promise<void> { return this.inner.discardStaged(); }
 }
