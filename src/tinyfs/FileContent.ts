@@ -29,7 +29,9 @@ export class FileContent implements ContentSource {
 
   /** Bytes held by the overlay (pinned until flushed). */
   get dirtyBytes(): number {
-    return this.pages.size * PAGE_SIZE;
+    let n = 0;
+    for (const page of this.pages.values()) n += page.length;
+    return n;
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
@@ -39,7 +41,7 @@ export class FileContent implements ContentSource {
     const first = Math.floor(offset / PAGE_SIZE);
     if (Math.floor((end - 1) / PAGE_SIZE) === first) {
       const page = this.pages.get(first);
-      if (page) return page.subarray(offset - first * PAGE_SIZE, end - first * PAGE_SIZE);
+      if (page && end - first * PAGE_SIZE <= page.length) return page.subarray(offset - first * PAGE_SIZE, end - first * PAGE_SIZE);
     }
     if (this.pages.size === 0 && end <= this.baseLimit) return this.base.read(offset, end - offset);
     const out = new Uint8Array(end - offset);
@@ -50,7 +52,8 @@ export class FileContent implements ContentSource {
       const stop = Math.min(end, pageStart + PAGE_SIZE);
       const page = this.pages.get(index);
       if (page) {
-        out.set(page.subarray(pos - pageStart, stop - pageStart), pos - offset);
+        // Past a short page's end the bytes are zeros, as `out` already is.
+        if (pos - pageStart < page.length) out.set(page.subarray(pos - pageStart, Math.min(stop - pageStart, page.length)), pos - offset);
       } else {
         await this.readBase(pos, stop, out, pos - offset);
       }
@@ -66,7 +69,7 @@ export class FileContent implements ContentSource {
       const index = Math.floor(pos / PAGE_SIZE);
       const pageStart = index * PAGE_SIZE;
       const stop = Math.min(end, pageStart + PAGE_SIZE);
-      const page = await this.pageForWrite(index, pos === pageStart && stop === pageStart + PAGE_SIZE);
+      const page = await this.pageForWrite(index, stop - pageStart, pos === pageStart && stop === pageStart + PAGE_SIZE);
       page.set(data.subarray(pos - offset, stop - offset), pos - pageStart);
       pos = stop;
     }
@@ -125,17 +128,21 @@ export class FileContent implements ContentSource {
     if (this.base === frozen) this.base = committed;
   }
 
-  private async pageForWrite(index: number, whole: boolean): Promise<Uint8Array> {
-    let page = this.pages.get(index);
-    if (page) return page;
-    page = new Uint8Array(PAGE_SIZE);
+  /**
+   * The page to write bytes [0, need) of. A page may be short (a small file costs 4 KiB,
+   * not 64): its bytes past its length are zeros. So a new page copies every byte the page
+   * holds now (all of them from the base), and a short page grows by copying.
+   */
+  private async pageForWrite(index: number, need: number, whole: boolean): Promise<Uint8Array> {
+    const page = this.pages.get(index);
+    if (page && page.length >= need) return page;
     const pageStart = index * PAGE_SIZE;
-    if (!whole && pageStart < this._size) {
-      const stop = Math.min(pageStart + PAGE_SIZE, this._size);
-      await this.readBase(pageStart, stop, page, 0);
-    }
-    this.pages.set(index, page);
-    return page;
+    const held = Math.max(0, Math.min(PAGE_SIZE, this._size - pageStart));
+    const grown = new Uint8Array(pageLength(Math.max(need, held)));
+    if (page) grown.set(page);
+    else if (!whole && held > 0) await this.readBase(pageStart, pageStart + held, grown, 0);
+    this.pages.set(index, grown);
+    return grown;
   }
 
   /** Copies base bytes [start, stop) into out at `at`; past baseLimit they are zeros. */
@@ -149,4 +156,12 @@ export class FileContent implements ContentSource {
       out.fill(0, at, at + (stop - start));
     }
   }
+}
+
+/** Page lengths: powers of two from 4 KiB, whole pages from half a page up. */
+function pageLength(n: number): number {
+  if (n > PAGE_SIZE / 2) return PAGE_SIZE;
+  let len = 4096;
+  while (len < n) len *= 2;
+  return len;
 }

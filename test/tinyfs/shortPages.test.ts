@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { BytesContent, FileContent, PAGE_SIZE } from '../../src/tinyfs/index.js';
+
+// Dirty pages start short: a 100-byte file pinned 64 KiB until its flush (10,000 small
+// files written through the mount: 625 MiB). Short pages grow by copying and read as
+// zeros past their end; base bytes under a partial write are kept.
+
+describe('FileContent short pages', () => {
+  it('holds 4 KiB for a small file and grows without losing bytes', async () => {
+    const c = new FileContent();
+    await c.write(0, Buffer.from('hello'));
+    expect(c.dirtyBytes).toBe(4096);
+    await c.write(10_000, Buffer.from('x'));
+    expect(c.dirtyBytes).toBe(16384);
+    const all = Buffer.from(await c.read(0, c.size));
+    expect(all.length).toBe(10_001);
+    expect(all.subarray(0, 5).toString()).toBe('hello');
+    expect(all.subarray(5, 10_000).every((b) => b === 0)).toBe(true);
+    expect(all[10_000]).toBe('x'.charCodeAt(0));
+  });
+
+  it('keeps base bytes before a write that starts mid-page and runs to the page end', async () => {
+    const base = Buffer.alloc(2 * PAGE_SIZE, 7);
+    const c = new FileContent(new BytesContent(base));
+    await c.write(100, Buffer.alloc(PAGE_SIZE - 100, 1));
+    const got = Buffer.from(await c.read(0, 2 * PAGE_SIZE));
+    expect(got.subarray(0, 100).every((b) => b === 7)).toBe(true);
+    expect(got.subarray(100, PAGE_SIZE).every((b) => b === 1)).toBe(true);
+    expect(got.subarray(PAGE_SIZE).every((b) => b === 7)).toBe(true);
+  });
+
+  it('reads zeros past a short page after the file grows elsewhere', async () => {
+    const c = new FileContent();
+    await c.write(0, Buffer.from('ab'));
+    await c.write(3 * PAGE_SIZE, Buffer.from('z'));
+    const mid = await c.read(PAGE_SIZE - 10, 20);
+    expect(Buffer.from(mid).every((b) => b === 0)).toBe(true);
+    await c.truncate(1);
+    await c.truncate(8000);
+    const t = Buffer.from(await c.read(0, 8000));
+    expect(t[0]).toBe('a'.charCodeAt(0));
+    expect(t.subarray(1).every((b) => b === 0)).toBe(true);
+  });
+});
