@@ -41,12 +41,11 @@ if (process.env.REUSE !== '1') {
   await pond.close();
   console.log(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
-const size = du(dir);
-const dataFiles = Number(sh(`find ${q(dir)}/oplog -name '*.parquet' ! -path '*_delta_log*' | wc -l`).trim());
-console.log(`pond: ${mib(size.apparent)}, ${dataFiles} data files, log: ${sh(`ls ${q(dir)}/oplog/_delta_log | tail -3 | tr '\\n' ' '`)}`);
-
-// Inside a fresh process: import, open, list. Compiled JS, as the installed CLI runs it.
-const probe = `
+function measure(dir: string, label: string): void {
+  const size = du(dir);
+  const dataFiles = Number(sh(`find ${q(dir)}/oplog -name '*.parquet' ! -path '*_delta_log*' | wc -l`).trim());
+  // Inside a fresh process: import, open, list. Compiled JS, as the installed CLI runs it.
+  const probe = `
 const t0 = performance.now();
 const { Pond } = await import(${JSON.stringify(nodePath.join(ROOT, 'dist/tinylogfs/index.js'))});
 const t1 = performance.now();
@@ -58,19 +57,28 @@ const again = await pond.fs.readdir('/d43');
 const t4 = performance.now();
 console.log(JSON.stringify({ load: t1 - t0, open: t2 - t1, ls: t3 - t2, ls2: t4 - t3, n: names.length, n2: again.length, version: pond.version }));
 `;
-const runs: Array<{ load: number; open: number; ls: number; ls2: number; n: number; version: number }> = [];
-for (let i = 0; i < 5; i++) {
-  const r = timed(`node --input-type=module -e ${q(probe)}`, { quiet: true });
-  runs.push(JSON.parse(r.stdout));
+  const runs: Array<{ load: number; open: number; ls: number; ls2: number; n: number; version: number }> = [];
+  for (let i = 0; i < 5; i++) {
+    const r = timed(`node --input-type=module -e ${q(probe)}`, { quiet: true });
+    runs.push(JSON.parse(r.stdout));
+  }
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const cli = [0, 1, 2].map(() => timed(`${pondCmd(dir, 'ls /d42')} | wc -l`, { quiet: true }).seconds);
+  const nodeStart = [0, 1, 2].map(() => timed(`node -e 0`, { quiet: true }).seconds);
+  console.log('');
+  console.log(`== ${label}: ${mib(size.apparent)}, ${dataFiles} data files; version ${runs[0]!.version}; /d42 lists ${runs[0]!.n} names`);
+  console.log(`module load: median ${med(runs.map((r) => r.load)).toFixed(1)} ms`);
+  console.log(`Pond.open (read-only): median ${med(runs.map((r) => r.open)).toFixed(1)} ms  [${runs.map((r) => r.open.toFixed(0)).join(', ')}]`);
+  console.log(`first readdir of a directory (cold): median ${med(runs.map((r) => r.ls)).toFixed(1)} ms  [${runs.map((r) => r.ls.toFixed(0)).join(', ')}]`);
+  console.log(`second directory: median ${med(runs.map((r) => r.ls2)).toFixed(1)} ms`);
+  console.log(`\`pond ls /d42\` end to end: median ${(med(cli) * 1000).toFixed(0)} ms (node -e 0: ${(med(nodeStart) * 1000).toFixed(0)} ms)`);
+  console.log('');
 }
-const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const cli = [0, 1, 2].map(() => timed(`${pondCmd(dir, 'ls /d42')} | wc -l`, { quiet: true }).seconds);
-const nodeStart = [0, 1, 2].map(() => timed(`node -e 0`, { quiet: true }).seconds);
 
-console.log('');
-console.log(`version ${runs[0]!.version}; /d42 lists ${runs[0]!.n} names`);
-console.log(`module load: median ${med(runs.map((r) => r.load)).toFixed(1)} ms`);
-console.log(`Pond.open (read-only): median ${med(runs.map((r) => r.open)).toFixed(1)} ms  [${runs.map((r) => r.open.toFixed(0)).join(', ')}]`);
-console.log(`first readdir of a directory (cold): median ${med(runs.map((r) => r.ls)).toFixed(1)} ms  [${runs.map((r) => r.ls.toFixed(0)).join(', ')}]`);
-console.log(`second directory: median ${med(runs.map((r) => r.ls2)).toFixed(1)} ms`);
-console.log(`\`pond ls /d42\` end to end: median ${(med(cli) * 1000).toFixed(0)} ms (node -e 0: ${(med(nodeStart) * 1000).toFixed(0)} ms)`);
+measure(dir, 'as built (1,000 commits, no maintenance)');
+// The same pond after `pond maintain` (compaction of small files + checkpoint), on a copy.
+const maintained = `${dir}-maintained`;
+rmSync(maintained, { recursive: true, force: true });
+timed(`cp -a ${q(dir)} ${q(maintained)}`);
+timed(pondCmd(maintained, 'maintain'));
+measure(maintained, 'after pond maintain');
