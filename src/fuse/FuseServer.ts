@@ -22,6 +22,12 @@ export interface ServeOptions {
   cacheSize?: number;
   /** Seconds after the first change before a commit (default 5). */
   commitInterval?: number;
+  /**
+   * Seconds the kernel may cache attributes (default 0). Above 0, stat-heavy work is much
+   * faster, but a file with several hard links may show stale size and content through
+   * its other names for that long (libfuse 2 gives each path its own kernel inode).
+   */
+  attrTimeout?: number;
   log?: (line: string) => void;
 }
 
@@ -53,7 +59,7 @@ export class FuseServer {
       // every name exact; unchanged files are still read from the page cache.
       // See native-notes/semantics.md.
       const fuse = new Fuse(mountpoint, ops, buildFuseOptions({
-        force: true, cache: 'auto', attrTimeout: 0, extra: readOnly ? ['ro'] : [],
+        force: true, cache: 'auto', attrTimeout: o.attrTimeout ?? 0, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
       const since = new Date().toISOString();

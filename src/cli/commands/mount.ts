@@ -14,6 +14,7 @@ interface MountOpts {
   history: 'hidden' | 'visible' | 'off';
   readOnly?: boolean;
   at?: string;
+  attrTimeout?: string;
 }
 
 /** Message the foreground server sends its launching parent over IPC. */
@@ -29,28 +30,33 @@ export function register(program: Command): void {
     .option('--commit-interval <seconds>', 'commit this long after the first change (default 5)')
     .addOption(new Option('--history <mode>', '.history/ at the root: hidden (reachable by name), visible, or off').choices(['hidden', 'visible', 'off']).default('hidden'))
     .option('--read-only', 'refuse every change (EROFS)')
+    .option('--attr-timeout <seconds>', 'let the kernel cache attributes this long (default 0; faster stat, but hard-linked files may look stale through their other names)')
     .option('--at <V|TIME>', 'serve a past version, read-only')
     .action(action(async (dir: string, opts: MountOpts) => {
       const pond = pondDir(program.opts<GlobalOptions>());
       const mountpoint = nodePath.resolve(dir);
       const cacheSize = opts.cacheSize === undefined ? undefined : parseSize(opts.cacheSize);
       const commitInterval = opts.commitInterval === undefined ? undefined : parseSeconds(opts.commitInterval);
+      const attrTimeout = opts.attrTimeout === undefined ? undefined : parseSeconds(opts.attrTimeout);
       if (opts.foreground) {
-        await serve(pond, mountpoint, { ...opts, cacheSize, commitInterval });
+        await serve(pond, mountpoint, { ...opts, cacheSize, commitInterval, attrTimeout });
       } else {
         await launch(pond, mountpoint);
       }
     }));
 }
 
-async function serve(pond: string, mountpoint: string, opts: Omit<MountOpts, 'cacheSize' | 'commitInterval'> & { cacheSize?: number; commitInterval?: number }): Promise<void> {
+async function serve(
+  pond: string, mountpoint: string,
+  opts: Omit<MountOpts, 'cacheSize' | 'commitInterval' | 'attrTimeout'> & { cacheSize?: number; commitInterval?: number; attrTimeout?: number },
+): Promise<void> {
   const { FuseServer } = await import('../../fuse/index.js');
   const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let server;
   try {
     server = await FuseServer.start({
       pondDir: pond, mountpoint, history: opts.history, readOnly: opts.readOnly, at: opts.at,
-      cacheSize: opts.cacheSize, commitInterval: opts.commitInterval, log,
+      cacheSize: opts.cacheSize, commitInterval: opts.commitInterval, attrTimeout: opts.attrTimeout, log,
     });
   } catch (err) {
     const e = err instanceof PondError ? err : new PondError('EIO', String(err));
