@@ -272,10 +272,19 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
       return undefined;
     }),
 
-    getxattr: (path, name, _pos, cb) => reply('getxattr', path, cb, async () => {
-      const { fs, node } = await nodeAt(path);
-      return Buffer.from(fs.getxattr(node, name));
-    }),
+    getxattr: (path, name, _pos, cb) => {
+      // `ls -l` asks every file for its ACL and SELinux label: answer a known node
+      // without a promise, and "no such attribute" without building an error.
+      const known = hidden.get(path) ?? paths.get(path);
+      if (known) {
+        const value = known.node.xattrs?.get(name);
+        return value ? cb(0, Buffer.from(value)) : cb(Errno.ENODATA);
+      }
+      reply('getxattr', path, cb, async () => {
+        const { fs, node } = await nodeAt(path);
+        return Buffer.from(fs.getxattr(node, name));
+      });
+    },
 
     listxattr: (path, cb) => reply('listxattr', path, cb, async () => {
       const { fs, node } = await nodeAt(path);
