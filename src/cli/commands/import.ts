@@ -15,6 +15,8 @@ import { isDir, withWriter } from '../session.js';
 // links. Everything is planned (and every conflict found) before the first change, so a
 // refused import changes nothing. Large files stream into the chunk store as they are read.
 
+/** Small host files read ahead of the one being imported (64 x <= 64 KiB). */
+const READ_AHEAD = 64;
 /** Small-file bytes held in memory before an intermediate flush. */
 const PENDING_MAX = 64 * 1024 * 1024;
 
@@ -117,8 +119,24 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
   const linked = new Map<string, string>();
   const dirs: Array<{ node: Node; st: BigIntStats }> = [];
   let pending = 0;
+  // Small files are read ahead, up to READ_AHEAD at a time, while the namespace work
+  // (all in memory) goes on in order: a tree of small files is bound by disk latency.
+  const ahead = new Map<number, Promise<Uint8Array>>();
+  let next = 0;
+  const readAhead = (upTo: number): void => {
+    for (; next < items.length && next < upTo; next++) {
+      const it = items[next]!;
+      if (it.kind === 'file' && Number(it.st.size) <= INLINE_MAX) {
+        const p = readSmall(it.host);
+        p.catch(() => undefined); // awaited (and reported) when its turn comes
+        ahead.set(next, p);
+      }
+    }
+  };
   try {
-    for (const item of items) {
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index]!;
+      readAhead(index + READ_AHEAD);
       const { host, pond: p, st } = item;
       const owner: Caller = { uid: Number(st.uid), gid: Number(st.gid) };
       if (item.kind === 'directory') {
@@ -147,9 +165,10 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
         const file = await fs.create(p, Number(st.mode) & 0o7777, owner);
         const size = Number(st.size);
         const content = size <= INLINE_MAX
-          ? new BytesContent(await readSmall(host))
+          ? new BytesContent(await (ahead.get(index) ?? readSmall(host)))
           : await contentFromStream(pond, createReadStream(host, { highWaterMark: 1024 * 1024 }));
         await replaceContent(fs, file, content);
+        ahead.delete(index);
         if (content instanceof BytesContent) pending += content.size;
         counts.files++;
         counts.bytes += content.size;

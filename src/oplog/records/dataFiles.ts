@@ -9,6 +9,8 @@ import { PARTITION_COLUMN } from './schema.js';
 import type { Storage } from '../storage/index.js';
 
 export const WRITE_PARALLELISM = 8;
+/** Commits writing more data files than this stage them behind one durability barrier. */
+const STAGE_ABOVE = 4;
 
 /** Partition ids are node ids (hex), which need no escaping in a path or URI. */
 function checkPartId(partId: string): void {
@@ -56,16 +58,24 @@ export async function writeDataFiles(
   modificationTime: number,
   dataChange: boolean,
 ): Promise<AddFile[]> {
+  // Many files (an import touches a partition per directory): stage them and make them
+  // durable with one barrier, instead of an fsync and a folder fsync each (4,000 fsyncs
+  // for a 10,000-file import). Names are fresh UUIDs, so nothing can be overwritten.
+  const staged = groups.size > STAGE_ABOVE;
   const written: string[] = [];
   try {
-    return await mapBounded([...groups], WRITE_PARALLELISM, async ([partId, rows]) => {
+    const adds = await mapBounded([...groups], WRITE_PARALLELISM, async ([partId, rows]) => {
       const { bytes, stats } = encodeRecords(rows);
       const path = dataFilePath(partId);
-      await storage.putIfAbsent(path, bytes);
+      if (staged) await storage.stage(path, bytes);
+      else await storage.putIfAbsent(path, bytes);
       written.push(path);
       return { path, partitionValues: { [PARTITION_COLUMN]: partId }, size: bytes.length, modificationTime, dataChange, stats };
     });
+    if (staged) await storage.publishStaged();
+    return adds;
   } catch (err) {
+    if (staged) await storage.discardStaged();
     await removeFiles(storage, written);
     throw err;
   }
