@@ -16,32 +16,29 @@ function asBuffer(u8: Uint8Array): Buffer {
   return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
-/** Strings of one chunk of a Utf8 (or LargeUtf8) column, into `out` from `base`. */
-export function readUtf8(d: arrow.Data, out: Array<string | null>, base: number): void {
+/** Values of one chunk of a variable-width (Utf8, Binary, or Large*) column, made by `make`. */
+function readVariable<T>(d: arrow.Data, out: Array<T | null>, base: number, make: (start: number, end: number) => T): void {
   const offs = d.valueOffsets as Int32Array | BigInt64Array;
-  const buf = asBuffer(d.values as Uint8Array);
   const large = offs instanceof BigInt64Array;
   for (let i = 0; i < d.length; i++) {
     if (!isValid(d, i)) { out[base + i] = null; continue; }
     const k = d.offset + i;
     const s = large ? Number(offs[k]) : (offs[k] as number);
     const e = large ? Number(offs[k + 1]) : (offs[k + 1] as number);
-    out[base + i] = buf.toString('utf8', s, e);
+    out[base + i] = make(s, e);
   }
 }
 
+/** Strings of one chunk of a Utf8 (or LargeUtf8) column, into `out` from `base`. */
+export function readUtf8(d: arrow.Data, out: Array<string | null>, base: number): void {
+  const buf = asBuffer(d.values as Uint8Array);
+  readVariable(d, out, base, (s, e) => buf.toString('utf8', s, e));
+}
+
 export function readBinary(d: arrow.Data, out: Array<Uint8Array | null>, base: number): void {
-  const offs = d.valueOffsets as Int32Array | BigInt64Array;
   const vals = d.values as Uint8Array;
-  const large = offs instanceof BigInt64Array;
-  for (let i = 0; i < d.length; i++) {
-    if (!isValid(d, i)) { out[base + i] = null; continue; }
-    const k = d.offset + i;
-    const s = large ? Number(offs[k]) : (offs[k] as number);
-    const e = large ? Number(offs[k + 1]) : (offs[k + 1] as number);
-    // A copy, so one row's content does not pin the whole decoded column in memory.
-    out[base + i] = vals.slice(s, e);
-  }
+  // A copy, so one row's content does not pin the whole decoded column in memory.
+  readVariable(d, out, base, (s, e) => vals.slice(s, e));
 }
 
 /** 64-bit integers as numbers, read through an Int32Array view (no BigInt per value). */
