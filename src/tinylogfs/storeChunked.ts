@@ -1,5 +1,5 @@
 import { type Hash, createHash } from 'node:crypto';
-import { Chunker, type ChunkRef, type ContentStore } from '../oplog/index.js';
+import { ChunkWriter, type ChunkRef, type ContentStore } from '../oplog/index.js';
 import { type ContentSource, FileContent } from '../tinyfs/index.js';
 import { ChunkedContent } from './sources.js';
 
@@ -49,19 +49,7 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
       hashFrom = base.size;
     }
   }
-  const chunker = new Chunker();
-  const pending: Array<Promise<ChunkRef>> = [];
-  const inFlight = new Set<Promise<ChunkRef>>();
-  let newBytes = 0;
-  const put = async (chunk: Uint8Array): Promise<void> => {
-    while (inFlight.size >= PUT_PARALLELISM) await Promise.race(inFlight);
-    const p = store.put(chunk, { staged: true });
-    pending.push(p);
-    inFlight.add(p);
-    const done = (): void => void inFlight.delete(p);
-    p.then(done, done);
-    newBytes += chunk.length;
-  };
+  const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true });
   for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
     // The chunker keeps views of what it is given: frozen pages and cached chunks are
     // never written again, and multi-page reads return a fresh buffer.
@@ -69,10 +57,9 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
     const hashStart = Math.max(0, hashFrom - pos);
     if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
     const chunkStart = Math.max(0, chunkFrom - pos);
-    if (chunkStart < piece.length) for (const c of chunker.push(chunkStart === 0 ? piece : piece.subarray(chunkStart))) await put(c);
+    if (chunkStart < piece.length) await writer.push(chunkStart === 0 ? piece : piece.subarray(chunkStart));
   }
-  for (const c of chunker.finish()) await put(c);
-  const fresh = await Promise.all(pending);
+  const fresh = await writer.finish();
   const midstate = hash.copy();
-  return { sha256: hash.digest('hex'), size, chunks: [...reuse, ...fresh], midstate, newBytes };
+  return { sha256: hash.digest('hex'), size, chunks: [...reuse, ...fresh], midstate, newBytes: writer.bytes };
 }

@@ -5,5 +5,6 @@ export type { ChunkerOptions } from './Chunker.js';
 export { chunkBytes, cutPoints } from './chunkBytes.js';
 export { ContentStore, sha256Hex } from './ContentStore.js';
 export { chunkAndStore } from './chunkAndStore.js';
+export { ChunkWriter, type ChunkWriterOptions } from './ChunkWriter.js';
 export type { StoredContent } from './chunkAndStore.js';
 export { GEAR } from './gear.js';
