@@ -1,11 +1,10 @@
 // The oplog: pond records <-> the Delta table. One append is one Delta commit (one pond
 // version) with one Parquet file per touched partition; reading a partition decodes its
 // live files. Large content lives in the ContentStore beside the table.
-import { createHash } from 'node:crypto';
 import * as nodePath from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { PondError, isPondError } from '../errors.js';
-import { ContentStore } from './content/index.js';
+import { ContentStore, sha256Hex } from './content/index.js';
 import { DeltaTable, type Action, type AddFile, type Snapshot } from './delta/index.js';
 import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
@@ -158,7 +157,7 @@ export class Oplog {
       throw new PondError('EIO', `no inline content at row ${source.row} of ${source.path}`, { op: 'readContent', path: source.path });
     }
     if (sha256) {
-      const actual = createHash('sha256').update(data).digest('hex');
+      const actual = sha256Hex(data);
       if (actual !== sha256) {
         throw new PondError('EIO', `inline content at row ${source.row} of ${source.path} hashes to ${actual}, expected ${sha256}`, { op: 'readContent', path: source.path });
       }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { errnoCode } from '../errors.js';
 import {
   type AddFile, type ChunkRef, type Oplog, PARTITION_COLUMN, type StoredRecord, commitPath, decodeRecords,
-  mapBounded, parseLogJson,
+  mapBounded, parseLogJson, sha256Hex,
 } from '../oplog/index.js';
 import { ROOT_ID, joinPath } from '../tinyfs/index.js';
 import { replayPartition } from './replay.js';
@@ -166,7 +165,7 @@ function checkRow(
     hurt(row.node_id, row.version, `content of ${size} bytes is missing`);
     return;
   }
-  const sha = createHash('sha256').update(row.content).digest('hex');
+  const sha = sha256Hex(row.content);
   if (row.content.length !== size || sha !== row.sha256) {
     hurt(row.node_id, row.version, `inline content fails its SHA-256 check (${row.content.length} bytes hash to ${sha.slice(0, 12)}, expected ${(row.sha256 ?? '').slice(0, 12)})`);
   }

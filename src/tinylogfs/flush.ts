@@ -1,11 +1,11 @@
 import type { OpRecord } from '../oplog/index.js';
-import type { ContentStore } from '../oplog/index.js';
+import { type ContentStore, sha256Hex } from '../oplog/index.js';
 import {
   type ChangeSet, type ContentSource, type DirNode, FileNode, type Node, type NodeChange, typeBits,
 } from '../tinyfs/index.js';
 import type { ContentCache } from './ContentCache.js';
 import { formatXattrs, type LogBackend } from './LogBackend.js';
-import { ChunkedContent, InlineContent, committedOf, sha256Hex } from './sources.js';
+import { ChunkedContent, InlineContent, committedOf } from './sources.js';
 import { rememberMidstate, storeChunked } from './storeChunked.js';
 
 /** Files up to this size keep their content inline in the record. */

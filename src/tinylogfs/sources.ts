@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { PondError } from '../errors.js';
-import type { ChunkRef, RecordSource } from '../oplog/index.js';
+import { type ChunkRef, type RecordSource, sha256Hex } from '../oplog/index.js';
 import { type ContentSource, FileContent } from '../tinyfs/index.js';
 import type { ContentCache } from './ContentCache.js';
 
@@ -14,9 +13,6 @@ export interface ContentLoader {
   chunk(ref: ChunkRef): Promise<Uint8Array>;
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Content small enough to sit in the record itself. */
 export class InlineContent implements ContentSource {
