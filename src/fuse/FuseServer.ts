@@ -81,9 +81,9 @@ export class FuseServer {
       } catch (err) {
         flushError = err;
       }
-      await new Promise<void>((resolve) => this.fuse.unmount(() => resolve()));
-      // fuse-native's unmount is lazy; make sure the kernel table is clean.
-      await run('fusermount', ['-uz', this.mountpoint]).catch(() => undefined);
+      // fuse-native runs `fusermount -uz` itself; only if that failed, try once more.
+      const failed = await new Promise<boolean>((resolve) => this.fuse.unmount((err) => resolve(Boolean(err))));
+      if (failed) await run('fusermount', ['-uz', this.mountpoint]).catch(() => undefined);
       await this.pond.close().catch((err: unknown) => {
         flushError ??= err;
       });

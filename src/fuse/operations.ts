@@ -68,8 +68,10 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     if (r.kind !== 'fs') throw new PondError('EROFS', `read-only: ${path}`);
     return r;
   };
+  /** A node already known for this kernel path, found without a promise. */
+  const known = (path: string): { fs: FS; node: Node } | undefined => hidden.get(path) ?? paths.get(path);
   const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
-    const h = hidden.get(path) ?? paths.get(path);
+    const h = known(path);
     if (h) return h;
     const t = await target(path);
     const hit = { fs: t.fs, node: await t.fs.resolve(t.path, false) };
@@ -92,8 +94,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     init: (cb) => cb(0),
 
     getattr: (path, cb) => {
-      const known = hidden.get(path) ?? paths.get(path);
-      if (known) return cb(0, toFuseStat(known.node.stat()));
+      const hit = known(path);
+      if (hit) return cb(0, toFuseStat(hit.node.stat()));
       reply('getattr', path, cb, async () => {
         const r = await router.route(path);
         if (r.kind === 'historyRoot') return historyRootStat();
@@ -275,9 +277,9 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     getxattr: (path, name, _pos, cb) => {
       // `ls -l` asks every file for its ACL and SELinux label: answer a known node
       // without a promise, and "no such attribute" without building an error.
-      const known = hidden.get(path) ?? paths.get(path);
-      if (known) {
-        const value = known.node.xattrs?.get(name);
+      const hit = known(path);
+      if (hit) {
+        const value = hit.node.xattrs?.get(name);
         return value ? cb(0, Buffer.from(value)) : cb(Errno.ENODATA);
       }
       reply('getxattr', path, cb, async () => {

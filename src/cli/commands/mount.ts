@@ -97,9 +97,8 @@ async function launch(pond: string, mountpoint: string): Promise<void> {
     throw new PondError('ENOENT', `no pond at ${pond}`);
   }
   const args = [process.argv[1]!, '--pond', pond, 'mount', '--foreground', ...process.argv.slice(process.argv.indexOf('mount') + 1).filter((a) => a !== mountpoint && !/^-?-?foreground$/.test(a)), mountpoint];
-  // File reads (chunks, read-ahead) run on libuv's pool: 4 threads would serialize them.
-  const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '16' };
-  const child = spawn(process.execPath, args, { detached: true, env, stdio: ['ignore', logFd, logFd, 'ipc'] });
+  // bin/pond.js has set UV_THREADPOOL_SIZE in this environment; the server inherits it.
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd, 'ipc'] });
   const ready = await new Promise<Ready>((resolve) => {
     child.once('message', (m) => resolve(m as Ready));
     child.once('exit', (code) => resolve({ error: `the mount server exited (code ${code}); see ${logPath}`, code: 'EIO' }));
