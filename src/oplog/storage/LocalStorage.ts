@@ -95,9 +95,9 @@ export class LocalStorage implements Storage {
   }
 
   async stat(path: string): Promise<FileInfo | undefined> {
-    if (this.stagedByTarget.has(this.abs(path))) return { path, size: 0, mtimeMs: Date.now() };
     try {
-      const st = await fsp.stat(this.abs(path));
+      // A staged file answers for its name until it is published.
+      const st = await fsp.stat(this.stagedByTarget.get(this.abs(path)) ?? this.abs(path));
       return { path, size: st.size, mtimeMs: st.mtimeMs };
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return undefined;
