@@ -7,6 +7,13 @@ import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
 import { type Walk, lookupIn, walk, walkParent } from './resolve.js';
 import type { Caller, NodeMeta, Stat } from './types.js';
 
+/** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
+const MAX_CREATE_HOPS = 40;
+
+function dirnameOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
 export const RENAME_NOREPLACE = 1;
 export const RENAME_EXCHANGE = 2;
 export const XATTR_CREATE = 1;
@@ -110,11 +117,24 @@ export class FS {
   }
 
   /** Creates a regular file; with `exclusive` false an existing file is returned as is. */
-  async create(path: string, perm: number, caller: Caller, exclusive = true): Promise<FileNode> {
+  async create(path: string, perm: number, caller: Caller, exclusive = true, hops = 0): Promise<FileNode> {
     const { dir, name } = await walkParent(this.root, path, this.entriesOf);
     const existing = await lookupIn(dir, name, this.entriesOf);
     if (existing && !exclusive) {
-      const node = existing.kind === 'symlink' ? await this.resolve(path, true) : existing;
+      let node: Node = existing;
+      if (existing.kind === 'symlink') {
+        const resolved = await this.resolve(path, true).catch((err: unknown) => {
+          if (err instanceof PondError && err.code === 'ENOENT') return undefined;
+          throw err;
+        });
+        if (!resolved) {
+          // As open(O_CREAT) without O_EXCL: a dangling symlink creates its target.
+          if (hops >= MAX_CREATE_HOPS) throw new PondError('ELOOP', `too many levels of symbolic links: ${path}`, { op: 'create', path });
+          const target = existing.target.startsWith('/') ? existing.target : `${dirnameOf(path)}/${existing.target}`;
+          return this.create(target, perm, caller, false, hops + 1);
+        }
+        node = resolved;
+      }
       if (node.kind === 'directory') throw new PondError('EISDIR', `is a directory: ${path}`, { op: 'create', path });
       return node as FileNode;
     }

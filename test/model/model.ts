@@ -74,11 +74,24 @@ export class Model {
     dir.nlink++;
   }
 
-  /** open(O_CREAT|O_WRONLY) then pwrite. A dangling symlink is ENOENT (see the test). */
-  write(path: string, offset: number, data: Buffer): MFile {
+  /** open(O_CREAT|O_WRONLY) then pwrite. As on Linux, a dangling symlink creates its target. */
+  write(path: string, offset: number, data: Buffer, hops = 0): MFile {
     const { dir, name } = this.parent(path);
     let node = dir.entries.get(name);
-    if (node?.kind === 'symlink') node = this.walk(path, true).node;
+    if (node?.kind === 'symlink') {
+      try {
+        node = this.walk(path, true).node;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOENT') throw err;
+        node = undefined;
+      }
+    }
+    if (dir.entries.get(name)?.kind === 'symlink' && !node) {
+      const link = dir.entries.get(name) as MLink;
+      if (hops >= 40) fail('ELOOP');
+      const target = link.target.startsWith('/') ? link.target : `${path.slice(0, path.lastIndexOf('/'))}/${link.target}`;
+      return this.write(target, offset, data, hops + 1);
+    }
     if (node?.kind === 'directory') fail('EISDIR');
     if (!node) {
       node = { kind: 'file', perm: 0o644, nlink: 1, data: Buffer.alloc(0) };

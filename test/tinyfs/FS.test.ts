@@ -109,6 +109,27 @@ describe('tinyfs FS', () => {
     expect(await fs.readlink('/l')).toBe('d');
   });
 
+  it('creates the target of a dangling symlink, as open(O_CREAT) does', async () => {
+    const fs = await fresh();
+    await fs.mkdir('/d', 0o755, me);
+    await fs.symlink('t', '/d/rel', me);
+    await fs.symlink('/d/abs-target', '/abs', me);
+    await fs.symlink('hop', '/d/chain', me);
+    await fs.symlink('/d/end', '/d/hop', me);
+    await fs.symlink('self', '/self', me);
+    await fs.symlink('/missing/x', '/nodir', me);
+    await fs.write(await fs.create('/d/rel', 0o644, me, false), 0, te.encode('r'));
+    await fs.write(await fs.create('/abs', 0o644, me, false), 0, te.encode('a'));
+    await fs.write(await fs.create('/d/chain', 0o644, me, false), 0, te.encode('c'));
+    expect(await readAll(fs, '/d/t')).toBe('r');
+    expect(await readAll(fs, '/d/abs-target')).toBe('a');
+    expect(await readAll(fs, '/d/end')).toBe('c');
+    expect((await fs.stat('/d/rel')).kind).toBe('symlink');
+    expect(await code(fs.create('/self', 0o644, me, false))).toBe('ELOOP');
+    expect(await code(fs.create('/nodir', 0o644, me, false))).toBe('ENOENT');
+    expect(await code(fs.create('/d/rel', 0o644, me, true))).toBe('EEXIST');
+  });
+
   it('writes at offsets with holes, truncates, and reads zeros', async () => {
     const fs = await fresh();
     const f = await fs.create('/s', 0o644, me);
