@@ -34,8 +34,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
   // Path -> node of the live tree, so the hottest call (getattr: attr_timeout is 0) is
-  // answered without a promise or a walk. Names only disappear or move through unlink,
-  // rmdir and rename, which clear it; version views never change.
+  // answered without a promise or a walk. Names only disappear or move through unlink
+  // (which drops its name), rmdir and rename (which clear it); version views never change.
   const paths = new Map<string, { fs: FS; node: Node }>();
   const PATHS_MAX = 100_000;
   const remember = (path: string, hit: { fs: FS; node: Node }): void => {
@@ -234,7 +234,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     unlink: (path, cb) => reply('unlink', path, cb, async () => {
-      paths.clear();
+      // Only this name goes (unlink never removes a directory): the rest of the cache stays.
+      paths.delete(path);
       if (hidden.delete(path)) return undefined;
       const t = await target(path);
       await t.fs.unlink(t.path);
