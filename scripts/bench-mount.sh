@@ -13,13 +13,17 @@
 # /proc/mounts). POND_UMOUNT_CMD (default `fusermount -u`) is run as `$POND_UMOUNT_CMD DIR`
 # at the end; `fusermount -uz` follows as a fallback for every FUSE mount we made.
 #
-# Env: SIZE_MB (256), FILES (5000), TX (300 sqlite transactions), STEP_TIMEOUT (60 s).
+# Env: SIZE_MB (256), FILES (5000), TX (300 sqlite transactions), STEP_TIMEOUT (60 s),
+# PARTS (default "io files sqlite": sequential write/read, create/stat/rm -rf, sqlite; a
+# subset runs and reports only those rows).
 set -uo pipefail
 
 SIZE_MB=${SIZE_MB:-256}
 FILES=${FILES:-5000}
 TX=${TX:-300}
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
+PARTS=" ${PARTS:-io files sqlite} "
+part() { [[ "$PARTS" == *" $1 "* ]]; }
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 [ "$(id -u)" = 0 ] || { echo "bench-mount.sh: needs root (mount -t tmpfs, drop_caches)" >&2; exit 1; }
@@ -68,7 +72,7 @@ now_ns() { date +%s%N; }
 mkdir -p "$BASE/tmpfs" "$BASE/bindfs" "$BASE/memfs" "$BASE/pond"
 mount -t tmpfs -o size=$((SIZE_MB * 3 + 512))m tmpfs "$BASE/tmpfs" && MOUNTED+=("$BASE/tmpfs")
 mkdir -p "$BASE/tmpfs/src" "$BASE/tmpfs/target" "$BASE/tmpfs/bindsrc"
-head -c $((SIZE_MB << 20)) /dev/urandom > "$BASE/tmpfs/src/data"   # incompressible input
+part io && head -c $((SIZE_MB << 20)) /dev/urandom > "$BASE/tmpfs/src/data"   # incompressible input
 
 bindfs "$BASE/tmpfs/bindsrc" "$BASE/bindfs" && MOUNTED+=("$BASE/bindfs")
 
@@ -119,6 +123,7 @@ SQL="$BASE/tmpfs/src/tx.sql"
 for t in "${TARGETS[@]}"; do
   d=${DIR[$t]}
   echo "== $t ($d)" >&2
+  if part io; then
   s=$(timed dd if="$BASE/tmpfs/src/data" of="$d/big" bs=1M conv=fsync)
   R[write,$t]=$(rate "$SIZE_MB" "$s")
   drop_caches
@@ -128,7 +133,9 @@ for t in "${TARGETS[@]}"; do
   R[reread,$t]=$(rate "$SIZE_MB" "$s")
   cmp -s "$BASE/tmpfs/src/data" "$d/big" || R[read,$t]="BAD"
   rm -f "$d/big"
+  fi
 
+  if part files; then
   mkdir -p "$d/many"
   s=$(timed python3 -c '
 import os, sys
@@ -147,14 +154,26 @@ for r in range(4):
   R[stat,$t]=$(rate $((FILES * 4)) "$s")
   s=$(timed rm -rf "$d/many")
   R[unlink,$t]=$(rate "$FILES" "$s")
+  fi
 
+  if part sqlite; then
   s=$(timed sqlite3 "$d/bench.db" ".read $SQL")
   R[sqlite,$t]=$(rate "$TX" "$s")
   rm -f "$d/bench.db" "$d/bench.db-journal"
+  fi
 done
 
+# The issue's sqlite baseline is the host filesystem (the disk /tmp is on), not tmpfs.
+if part sqlite; then
+  mkdir -p "$BASE/host"
+  HOST_SQLITE=$(rate "$TX" "$(timed sqlite3 "$BASE/host/bench.db" ".read $SQL")")
+fi
+
 # --- report -----------------------------------------------------------------
-METRICS=(write read reread create stat unlink sqlite)
+METRICS=()
+part io && METRICS+=(write read reread)
+part files && METRICS+=(create stat unlink)
+part sqlite && METRICS+=(sqlite)
 declare -A LABEL=(
   [write]="seq write ${SIZE_MB} MiB, 1 MiB blocks + fsync (MiB/s)"
   [read]="seq read, caches dropped (MiB/s)"
@@ -189,3 +208,8 @@ for m in "${METRICS[@]}"; do
   for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf ' %s |' "$(ratio "${R[$m,$t]:-}" "${R[$m,tmpfs]:-}")"; done
   echo
 done
+if part sqlite; then
+  echo
+  echo "sqlite3 on the host filesystem ($(df --output=fstype "$BASE" | tail -1) under $BASE): ${HOST_SQLITE:-fail} tx/s$(
+    [ -n "${R[sqlite,pond]:-}" ] && echo "; pond/host $(ratio "${R[sqlite,pond]}" "${HOST_SQLITE:-}")")"
+fi

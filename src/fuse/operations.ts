@@ -34,8 +34,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
   // Path -> node of the live tree, so the hottest call (getattr: attr_timeout is 0) is
-  // answered without a promise or a walk. Names only disappear or move through unlink,
-  // rmdir and rename, which clear it; version views never change.
+  // answered without a promise or a walk. Names only disappear or move through unlink
+  // (which drops its name), rmdir and rename (which clear it); version views never change.
   const paths = new Map<string, { fs: FS; node: Node }>();
   const PATHS_MAX = 100_000;
   const remember = (path: string, hit: { fs: FS; node: Node }): void => {
@@ -70,6 +70,22 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   };
   /** A node already known for this kernel path, found without a promise. */
   const known = (path: string): { fs: FS; node: Node } | undefined => hidden.get(path) ?? paths.get(path);
+  /**
+   * True when `path` is certainly absent: its parent is a known directory whose entries are
+   * loaded and lack the name. Lets the kernel's lookup before each create be answered
+   * without a promise or an error object. Anything unusual takes the full walk.
+   */
+  const knownMissing = (path: string): boolean => {
+    const slash = path.lastIndexOf('/');
+    const parent = paths.get(slash === 0 ? '/' : path.slice(0, slash));
+    if (!parent || parent.node.kind !== 'directory') return false;
+    const dir = parent.node;
+    if (!dir.entries || dir.source) return false;
+    const name = path.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..' || name.length > 85) return false; // 85 chars <= 255 bytes
+    if (slash === 0 && name === HISTORY && router.mode !== 'off') return false;
+    return !dir.entries.has(name);
+  };
   const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
     const h = known(path);
     if (h) return h;
@@ -96,6 +112,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     getattr: (path, cb) => {
       const hit = known(path);
       if (hit) return cb(0, toFuseStat(hit.node.stat()));
+      if (knownMissing(path)) return cb(Errno.ENOENT);
       reply('getattr', path, cb, async () => {
         const r = await router.route(path);
         if (r.kind === 'historyRoot') return historyRootStat();
@@ -149,6 +166,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
       noChangesHere(path);
       const t = await target(path);
       const node = await t.fs.create(t.path, mode & 0o7777, owner, false);
+      remember(path, { fs: t.fs, node }); // the kernel's getattr follows at once
       return handles.add({ fs: t.fs, node, writable: true, append: false });
     }),
 
@@ -204,7 +222,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     mkdir: (path, mode, cb) => reply('mkdir', path, cb, async () => {
       noChangesHere(path);
       const t = await target(path);
-      await t.fs.mkdir(t.path, mode & 0o7777, owner);
+      remember(path, { fs: t.fs, node: await t.fs.mkdir(t.path, mode & 0o7777, owner) });
       return undefined;
     }),
 
@@ -216,7 +234,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     unlink: (path, cb) => reply('unlink', path, cb, async () => {
-      paths.clear();
+      // Only this name goes (unlink never removes a directory): the rest of the cache stays.
+      paths.delete(path);
       if (hidden.delete(path)) return undefined;
       const t = await target(path);
       await t.fs.unlink(t.path);

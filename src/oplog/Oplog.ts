@@ -8,7 +8,7 @@ import { ContentStore, sha256Hex } from './content/index.js';
 import { DeltaTable, type Action, type AddFile, type Snapshot } from './delta/index.js';
 import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
-import { WRITE_PARALLELISM, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
+import { WRITE_PARALLELISM, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
 import { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, pondMetadata, rootRecord } from './records/index.js';
 
 export { ROOT_ID } from './records/index.js';
@@ -180,10 +180,15 @@ export class Oplog {
     const version = prev.version + 1;
     const timestamp = Math.max(this.now(), prev.timestamp + 1);
     const full: OpRecord[] = rows.map((r) => ({ ...r, version, timestamp }));
-    const adds = await writeDataFiles(this.table.storage, groupByPartition(full), timestamp, true);
+    const groups = groupByPartition(full);
+    // A small commit (an fsync's) writes its commit file while its data files are being
+    // written and synced; the commit's name is linked only after they are durable.
+    const small = encodeSmallCommit(this.table.storage, groups, timestamp);
+    const adds = small?.adds ?? await writeDataFiles(this.table.storage, groups, timestamp, true);
     const actions: Action[] = adds.map((add) => ({ add }));
     try {
       const snap = await this.table.commit(actions, {
+        ...(small ? { after: small.stored } : {}),
         commitInfo: {
           operation: 'WRITE',
           operationParameters: { mode: 'Append', partitionBy: JSON.stringify([PARTITION_COLUMN]) },
@@ -195,6 +200,7 @@ export class Oplog {
       return { version: snap.version, timestamp: snap.timestamp };
     } catch (err) {
       // Another writer took the version (or the commit failed): our files are orphans.
+      await small?.stored.catch(() => undefined);
       await removeFiles(this.table.storage, adds.map((a) => a.path));
       throw err;
     }

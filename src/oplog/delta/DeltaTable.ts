@@ -32,6 +32,11 @@ export interface CommitOptions {
   timestamp?: number;
   /** Must equal snapshot.version + 1; a guard for callers that computed state against it. */
   expectedVersion?: number;
+  /**
+   * The commit file is written meanwhile but published only after this resolves (the data
+   * files it adds becoming durable); if it rejects, the commit fails with its error.
+   */
+  after?: Promise<unknown>;
 }
 
 export interface CommitInfoEntry { version: number; timestamp: number; commitInfo: CommitInfo | undefined }
@@ -141,7 +146,7 @@ export class DeltaTable {
     checkWritable(prev.protocol, this.storage.location);
     const ict = ictEnabled(prev.metadata);
     const plan = planCommit({ version, actions, commitInfo: opts.commitInfo, timestamp: opts.timestamp, ict, previousIct: ict ? prev.timestamp : null });
-    await writeCommit(this.storage, plan);
+    await writeCommit(this.storage, plan, opts.after);
     const state = applyCommit(prev.state, plan.actions, version);
     const ts = plan.inCommitTimestamp ?? (await commitTimestamp(this.storage, state, plan.actions));
     this.current = new Snapshot(state, ts);

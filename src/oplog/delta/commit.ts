@@ -46,11 +46,14 @@ export function planCommit(args: {
   return { version: args.version, actions: [{ commitInfo: info }, ...rest], ...(ict === undefined ? {} : { inCommitTimestamp: ict }) };
 }
 
-/** Publishes a planned commit. EEXIST from storage becomes ECONFLICT naming the version. */
-export async function writeCommit(storage: Storage, plan: CommitPlan): Promise<void> {
+/**
+ * Publishes a planned commit, once `after` (its data files) has resolved. EEXIST from
+ * storage becomes ECONFLICT naming the version.
+ */
+export async function writeCommit(storage: Storage, plan: CommitPlan, after?: Promise<unknown>): Promise<void> {
   const path = commitPath(plan.version);
   try {
-    await storage.putIfAbsent(path, serializeActions(plan.actions));
+    await storage.putIfAbsent(path, serializeActions(plan.actions), after ? { after } : {});
   } catch (err) {
     if (isPondError(err, 'EEXIST')) {
       throw new PondError('ECONFLICT', `another writer committed version ${plan.version} first (${path})`, { op: 'commit', path, cause: err });

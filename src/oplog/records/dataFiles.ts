@@ -48,9 +48,19 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (
   return out;
 }
 
+/** A data file encoded and not yet written: its add action and bytes. */
+interface EncodedDataFile { add: AddFile; bytes: Uint8Array }
+
+function encodeDataFile(partId: string, rows: OpRecord[], modificationTime: number, dataChange: boolean): EncodedDataFile {
+  const { bytes, stats } = encodeRecords(rows);
+  const path = dataFilePath(partId);
+  return { add: { path, partitionValues: { [PARTITION_COLUMN]: partId }, size: bytes.length, modificationTime, dataChange, stats }, bytes };
+}
+
 /**
- * Encodes and writes one file per partition (put-if-absent, durable), returning their add
- * actions. On failure the files already written are deleted: they were never committed.
+ * Encodes and writes one file per partition (durable: data and names synced), returning
+ * their add actions. On failure the files already written are deleted: they were never
+ * committed. Encoding a partition overlaps the writes of the others.
  */
 export async function writeDataFiles(
   storage: Storage,
@@ -65,12 +75,11 @@ export async function writeDataFiles(
   const written: string[] = [];
   try {
     const adds = await mapBounded([...groups], WRITE_PARALLELISM, async ([partId, rows]) => {
-      const { bytes, stats } = encodeRecords(rows);
-      const path = dataFilePath(partId);
-      if (staged) await storage.stage(path, bytes);
-      else await storage.putIfAbsent(path, bytes);
-      written.push(path);
-      return { path, partitionValues: { [PARTITION_COLUMN]: partId }, size: bytes.length, modificationTime, dataChange, stats };
+      const { add, bytes } = encodeDataFile(partId, rows, modificationTime, dataChange);
+      if (staged) await storage.stage(add.path, bytes);
+      else await storage.putNew(add.path, bytes);
+      written.push(add.path);
+      return add;
     });
     if (staged) await storage.publishStaged();
     return adds;
@@ -79,6 +88,30 @@ export async function writeDataFiles(
     await removeFiles(storage, written);
     throw err;
   }
+}
+
+/**
+ * For a small commit (at most a few partitions, as an fsync's commit is): encodes every
+ * file first, so the caller has the add actions (and can write its commit file) while
+ * `stored` writes them. undefined when the groups are too many: use writeDataFiles.
+ */
+export function encodeSmallCommit(
+  storage: Storage,
+  groups: Map<string, OpRecord[]>,
+  modificationTime: number,
+): { adds: AddFile[]; stored: Promise<void> } | undefined {
+  if (groups.size > STAGE_ABOVE) return undefined;
+  const files = [...groups].map(([partId, rows]) => encodeDataFile(partId, rows, modificationTime, true));
+  const stored = Promise.all(files.map((f) => storage.putNew(f.add.path, f.bytes).then(() => true, (err: unknown) => err)))
+    .then(async (results) => {
+      const failed = results.findIndex((r) => r !== true);
+      if (failed < 0) return;
+      await removeFiles(storage, files.filter((_, i) => results[i] === true).map((f) => f.add.path));
+      throw results[failed];
+    });
+  // Marked handled: a commit that fails before awaiting it must not crash the process.
+  stored.catch(() => undefined);
+  return { adds: files.map((f) => f.add), stored };
 }
 
 /** Best-effort removal of data files that no commit references. */

@@ -9,4 +9,4 @@ export { decodeRecords, readInlineContent } from './decode.js';
 export type { DecodeOptions } from './decode.js';
 export { recordStats } from './stats.js';
 export { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, ROOT_ID, pondMetadata, rootRecord } from './pondTable.js';
-export { WRITE_PARALLELISM, dataFilePath, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './dataFiles.js';
+export { WRITE_PARALLELISM, dataFilePath, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './dataFiles.js';

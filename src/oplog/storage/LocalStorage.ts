@@ -18,6 +18,8 @@ export class LocalStorage implements Storage {
   private staged: Array<{ tmp: string; target: string }> = [];
   /** Staged files by target, readable before they are published. */
   private stagedByTarget = new Map<string, string>();
+  /** Directories whose names this process has made durable (ensureDir): no mkdir per write. */
+  private readonly dirs = new Set<string>();
 
   constructor(readonly root: string) {
     this.location = root;
@@ -105,9 +107,20 @@ export class LocalStorage implements Storage {
     }
   }
 
-  async putIfAbsent(path: string, data: Uint8Array): Promise<void> {
+  async putIfAbsent(path: string, data: Uint8Array, opts: { after?: Promise<unknown> } = {}): Promise<void> {
     const target = this.abs(path);
-    const tmp = await this.writeTemp(target, data);
+    opts.after?.catch(() => undefined); // observed below, after the first await
+    await this.ensureDir(nodePath.dirname(target)).catch((err: unknown) => { throw toPondError(err, 'putIfAbsent', path); });
+    // The temp is written and synced while `after` (the commit's data files) completes.
+    const written = this.writeTemp(target, data);
+    let tmp: string;
+    try {
+      [tmp] = await Promise.all([written, opts.after]);
+    } catch (err) {
+      const orphan = await written.catch(() => undefined);
+      if (orphan) await fsp.unlink(orphan).catch(() => undefined);
+      throw err;
+    }
     try {
       await fsp.link(tmp, target);
     } catch (err) {
@@ -119,6 +132,28 @@ export class LocalStorage implements Storage {
       await fsp.unlink(tmp).catch(() => undefined);
     }
     await fsyncDir(nodePath.dirname(target));
+  }
+
+  async putNew(path: string, data: Uint8Array): Promise<void> {
+    const target = this.abs(path);
+    const dir = nodePath.dirname(target);
+    try {
+      await this.ensureDir(dir);
+      const fh = await fsp.open(target, 'wx');
+      try {
+        await fh.writeFile(data);
+        // Content and name are independent here (nothing refers to the name yet): sync both at once.
+        await Promise.all([fh.datasync(), fsyncDir(dir)]);
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST') {
+        throw new PondError('EEXIST', `already exists: ${target}`, { op: 'putNew', path, cause: err });
+      }
+      if (errnoCode(err) === 'ENOENT') this.dirs.delete(dir); // removed behind our back
+      throw toPondError(err, 'putNew', path);
+    }
   }
 
   async put(path: string, data: Uint8Array): Promise<void> {
@@ -203,13 +238,34 @@ export class LocalStorage implements Storage {
     }
   }
 
+  /**
+   * Makes sure `dir` exists and its name is durable: the parent of each directory this
+   * creates is fsynced (and, once, the parent of one found already there, which a writer
+   * that died may have made without syncing), so a new partition folder cannot vanish in a
+   * crash after a commit names a file in it. Remembered: the hot path does no mkdir.
+   */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.dirs.has(dir)) return;
+    // mkdir -p returns the first directory it created: it and everything below it are new.
+    const top = (await fsp.mkdir(dir, { recursive: true })) ?? dir;
+    for (let d = dir; ; d = nodePath.dirname(d)) {
+      await fsyncDir(nodePath.dirname(d));
+      if (d === top || d === nodePath.dirname(d)) break;
+    }
+    this.dirs.add(dir);
+  }
+
   /** Writes data to a fresh temp file beside `target` and fsyncs it. */
   private async writeTemp(target: string, data: Uint8Array): Promise<string> {
     const dir = nodePath.dirname(target);
     const tmpDir = nodePath.join(dir, TMP_DIR);
     const tmp = nodePath.join(tmpDir, `${randomUUID()}.tmp`);
     try {
-      await fsp.mkdir(tmpDir, { recursive: true });
+      // Temps need no durable folder: they are synced, then linked under a durable name.
+      if (!this.dirs.has(tmpDir)) {
+        await fsp.mkdir(tmpDir, { recursive: true });
+        this.dirs.add(tmpDir);
+      }
       const fh = await fsp.open(tmp, 'wx');
       try {
         await fh.writeFile(data);
@@ -219,6 +275,7 @@ export class LocalStorage implements Storage {
       }
       return tmp;
     } catch (err) {
+      if (errnoCode(err) === 'ENOENT') this.dirs.delete(tmpDir); // removed behind our back
       await fsp.unlink(tmp).catch(() => undefined);
       throw toPondError(err, 'write', target);
     }

@@ -44,9 +44,14 @@ export class MemoryStorage implements Storage {
     return f ? { path, size: f.data.length, mtimeMs: f.mtimeMs } : undefined;
   }
 
-  async putIfAbsent(path: string, data: Uint8Array): Promise<void> {
+  async putIfAbsent(path: string, data: Uint8Array, opts: { after?: Promise<unknown> } = {}): Promise<void> {
+    if (opts.after) await opts.after;
     if (this.files.has(path)) throw new PondError('EEXIST', `already exists: ${path}`, { op: 'putIfAbsent', path });
     this.files.set(path, { data: data.slice(), mtimeMs: Date.now() });
+  }
+
+  async putNew(path: string, data: Uint8Array): Promise<void> {
+    return this.putIfAbsent(path, data);
   }
 
   async put(path: string, data: Uint8Array): Promise<void> {

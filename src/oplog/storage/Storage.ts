@@ -30,8 +30,18 @@ export interface Storage {
    * Writes a new file only if none exists at `path`, durably (data fsynced before the name
    * appears). Throws PondError EEXIST, leaving the existing file untouched, when it exists.
    * This is the Delta commit primitive: never a rename over an existing name.
+   * With `after`, the data is written and synced meanwhile, but the name appears only once
+   * `after` has resolved (a commit is linked only after its data files are durable); when
+   * `after` rejects, nothing is published and its error is thrown.
    */
-  putIfAbsent(path: string, data: Uint8Array): Promise<void>;
+  putIfAbsent(path: string, data: Uint8Array, opts?: { after?: Promise<unknown> }): Promise<void>;
+  /**
+   * Writes a file under a fresh name that nothing refers to yet (a data file's UUID name),
+   * durably: data and name are both synced when it resolves. Cheaper than putIfAbsent (no
+   * temp file and link), so until it resolves the file may be partial under its name:
+   * only for names that are published later by something else (a commit). EEXIST if taken.
+   */
+  putNew(path: string, data: Uint8Array): Promise<void>;
   /** Writes or replaces a file atomically and durably (for hints such as _last_checkpoint). */
   put(path: string, data: Uint8Array): Promise<void>;
   /**

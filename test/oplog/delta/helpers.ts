@@ -57,7 +57,8 @@ export class CountingStorage implements Storage {
   listDirs(dir: string): Promise<string[]> { this.lists.push(dir); return this.inner.listDirs(dir); }
   read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> { this.reads.push(path); return this.inner.read(path, range); }
   stat(path: string): Promise<FileInfo | undefined> { this.stats.push(path); return this.inner.stat(path); }
-  putIfAbsent(path: string, data: Uint8Array): Promise<void> { return this.inner.putIfAbsent(path, data); }
+  putIfAbsent(path: string, data: Uint8Array, opts?: { after?: Promise<unknown> }): Promise<void> { return this.inner.putIfAbsent(path, data, opts); }
+  putNew(path: string, data: Uint8Array): Promise<void> { return this.inner.putNew(path, data); }
   put(path: string, data: Uint8Array): Promise<void> { return this.inner.put(path, data); }
   delete(path: string): Promise<void> { return this.inner.delete(path); }
   stage(path: string, data: Uint8Array): Promise<void> { return this.inner.stage(path, data); }

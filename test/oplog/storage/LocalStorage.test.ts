@@ -1,0 +1,50 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalStorage } from '../../../src/oplog/storage/index.js';
+
+describe('LocalStorage commit primitives', () => {
+  let root: string;
+  let s: LocalStorage;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'pond-ls-'));
+    s = new LocalStorage(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('putIfAbsent publishes only after `after` resolves', async () => {
+    let release!: () => void;
+    const after = new Promise<void>((r) => { release = r; });
+    const put = s.putIfAbsent('log/0.json', new Uint8Array([1, 2]), { after });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await s.stat('log/0.json')).toBeUndefined();
+    release();
+    await put;
+    expect([...(await s.read('log/0.json'))]).toEqual([1, 2]);
+    expect(readdirSync(path.join(root, 'log', '.tmp'))).toEqual([]);
+  });
+
+  it('putIfAbsent publishes nothing and leaves no temp when `after` rejects', async () => {
+    const after = Promise.reject(new Error('data file failed'));
+    await expect(s.putIfAbsent('log/0.json', new Uint8Array([1]), { after })).rejects.toThrow('data file failed');
+    expect(await s.stat('log/0.json')).toBeUndefined();
+    expect(readdirSync(path.join(root, 'log', '.tmp'))).toEqual([]);
+  });
+
+  it('putNew creates missing folders, writes in place, and refuses a taken name', async () => {
+    await s.putNew('part_id=a/x.parquet', new Uint8Array([7]));
+    expect([...(await s.read('part_id=a/x.parquet'))]).toEqual([7]);
+    expect(readdirSync(path.join(root, 'part_id=a'))).toEqual(['x.parquet']);
+    await expect(s.putNew('part_id=a/x.parquet', new Uint8Array([8]))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect([...(await s.read('part_id=a/x.parquet'))]).toEqual([7]);
+  });
+
+  it('putNew recreates a folder removed behind its back on the next call', async () => {
+    await s.putNew('d/a', new Uint8Array([1]));
+    rmSync(path.join(root, 'd'), { recursive: true });
+    await expect(s.putNew('d/b', new Uint8Array([2]))).rejects.toMatchObject({ code: 'ENOENT' });
+    await s.putNew('d/b', new Uint8Array([2]));
+    expect([...(await s.read('d/b'))]).toEqual([2]);
+  });
+});
