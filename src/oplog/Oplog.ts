@@ -5,7 +5,7 @@ import * as nodePath from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { PondError, isPondError } from '../errors.js';
 import { ContentStore, sha256Hex } from './content/index.js';
-import { DeltaTable, type Action, type AddFile, type Snapshot } from './delta/index.js';
+import { DeltaTable, commitPath, type Action, type AddFile, type Snapshot } from './delta/index.js';
 import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
 import { WRITE_PARALLELISM, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
@@ -199,9 +199,8 @@ export class Oplog {
       });
       return { version: snap.version, timestamp: snap.timestamp };
     } catch (err) {
-      // Another writer took the version (or the commit failed): our files are orphans.
       await small?.stored.catch(() => undefined);
-      await removeFiles(this.table.storage, adds.map((a) => a.path));
+      await this.discardUnpublished(version, err, adds.map((a) => a.path));
       throw err;
     }
   }
@@ -242,9 +241,22 @@ export class Oplog {
       });
       return { version: snap.version, partitions: targets.length, filesRemoved: removes.length, filesAdded: adds.length };
     } catch (err) {
-      await removeFiles(this.table.storage, adds.map((a) => a.path));
+      await this.discardUnpublished(snapshot.version + 1, err, adds.map((a) => a.path));
       throw err;
     }
+  }
+
+  /**
+   * After a failed commit, removes its data files unless the commit became visible anyway
+   * (linked, then the folder sync failed): a visible commit's files must stay. A lost race
+   * (ECONFLICT) means the commit at that version is another writer's.
+   */
+  private async discardUnpublished(version: number, err: unknown, paths: string[]): Promise<void> {
+    if (!isPondError(err, 'ECONFLICT')) {
+      const published = await this.table.storage.stat(commitPath(version)).catch(() => 'unknown' as const);
+      if (published !== undefined) return;
+    }
+    await removeFiles(this.table.storage, paths);
   }
 
   /** A data file's bytes, through the cache (data files are immutable once committed). */

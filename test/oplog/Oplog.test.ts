@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { Oplog, ROOT_ID, MemoryStorage, decodeRecords, sha256Hex, type NewRecord, type OpRecord } from '../../src/oplog/index.js';
-import { isPondError } from '../../src/errors.js';
+import { PondError, isPondError } from '../../src/errors.js';
 
 const DIR_A = '00000000000000aa';
 
@@ -187,6 +187,27 @@ describe('Oplog', () => {
       db.closeSync();
     }
     for (const p of files) expect(statSync(join(dir, 'oplog', p)).size).toBeGreaterThan(0);
+  });
+
+  it('keeps the data files of a commit that became visible although its sync failed', async () => {
+    // putIfAbsent linked the commit, then the folder sync failed: the error reaches the
+    // caller, but the visible commit's data files must not be deleted.
+    class SyncFails extends MemoryStorage {
+      failNext = false;
+      override async putIfAbsent(path: string, data: Uint8Array, opts: { after?: Promise<unknown> } = {}): Promise<void> {
+        await super.putIfAbsent(path, data, opts);
+        if (this.failNext && path.endsWith('.json')) {
+          this.failNext = false;
+          throw new PondError('EIO', `fsync failed: ${path}`, { op: 'putIfAbsent', path });
+        }
+      }
+    }
+    const table = new SyncFails();
+    const log = await Oplog.fromStorage(table, new MemoryStorage(), { create: true });
+    table.failNext = true;
+    await expectCode(log.append([fileRow(DIR_A, '0000000000000001')]), 'EIO');
+    const reopened = await Oplog.fromStorage(table, new MemoryStorage());
+    expect((await reopened.readPartition(DIR_A)).map((r) => r.node_id)).toEqual(['0000000000000001']);
   });
 
   it('propagates missing data files as EIO', async () => {
