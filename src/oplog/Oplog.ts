@@ -4,6 +4,7 @@
 import * as nodePath from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { PondError, isPondError } from '../errors.js';
+import { AUTO_COMPACT_FILES, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
 import { DeltaTable, type Action, type AddFile, type Snapshot } from './delta/index.js';
 import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
@@ -23,6 +24,11 @@ export interface OplogOptions {
   gid?: number;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
+  /**
+   * An append to a partition holding this many data files also merges its small files
+   * (default AUTO_COMPACT_FILES; 0: never, as `pond maintain` alone would).
+   */
+  autoCompactFiles?: number;
 }
 
 /** A record as the caller hands it to append: version and timestamp are the commit's. */
@@ -42,6 +48,7 @@ export class Oplog {
   readonly table: DeltaTable;
   readonly content: ContentStore;
   private readonly now: () => number;
+  private readonly autoCompactFiles: number;
   private readonly byPartition = new WeakMap<Snapshot, Map<string, AddFile[]>>();
   private readonly fileCache: LRUCache<string, Uint8Array>;
   /** Appends from one handle run one after another: each needs the previous version. */
@@ -51,6 +58,7 @@ export class Oplog {
     this.table = table;
     this.content = content;
     this.now = opts.now ?? Date.now;
+    this.autoCompactFiles = opts.autoCompactFiles ?? AUTO_COMPACT_FILES;
     this.fileCache = new LRUCache<string, Uint8Array>({
       maxSize: opts.fileCacheBytes ?? 64 * 1024 * 1024,
       sizeCalculation: (b) => Math.max(1, b.length),
@@ -133,10 +141,14 @@ export class Oplog {
    * readContent(row.source).
    */
   async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean } = {}): Promise<StoredRecord[]> {
-    const files = this.partitionFiles(opts.snapshot).get(partId) ?? [];
+    return this.readFiles(this.partitionFiles(opts.snapshot).get(partId) ?? [], partId, opts.withContent ?? false);
+  }
+
+  /** The rows of some data files of one partition, oldest version first. */
+  private async readFiles(files: readonly AddFile[], partId: string, withContent: boolean): Promise<StoredRecord[]> {
     const perFile = await mapBounded(files, WRITE_PARALLELISM, async (f) => {
       const bytes = await this.readFile(f.path);
-      const rows = decodeRecords(bytes, { withContent: opts.withContent ?? false, partId, path: f.path }) as StoredRecord[];
+      const rows = decodeRecords(bytes, { withContent, partId, path: f.path }) as StoredRecord[];
       for (let i = 0; i < rows.length; i++) rows[i]!.source = { path: f.path, row: i };
       return rows;
     });
@@ -180,8 +192,24 @@ export class Oplog {
     const version = prev.version + 1;
     const timestamp = Math.max(this.now(), prev.timestamp + 1);
     const full: OpRecord[] = rows.map((r) => ({ ...r, version, timestamp }));
-    const adds = await writeDataFiles(this.table.storage, groupByPartition(full), timestamp, true);
-    const actions: Action[] = adds.map((add) => ({ add }));
+    const groups = groupByPartition(full);
+    // Partitions this commit touches that hold many files: their small files are merged in
+    // the same commit (add + remove, dataChange=false), so a pond stays quick to read
+    // without `pond maintain` and without a version of its own for the upkeep.
+    const merges = this.autoCompactFiles > 0 ? [...groups.keys()].flatMap((partId): Array<[string, AddFile[]]> => {
+      const files = this.partitionFiles(prev).get(partId) ?? [];
+      const picked = files.length >= this.autoCompactFiles ? pickMerge(files) : [];
+      return picked.length ? [[partId, picked]] : [];
+    }) : [];
+    const merged = await this.rewrite(merges, timestamp);
+    let adds: AddFile[];
+    try {
+      adds = await writeDataFiles(this.table.storage, groups, timestamp, true);
+    } catch (err) {
+      await removeFiles(this.table.storage, merged.adds.map((a) => a.path));
+      throw err;
+    }
+    const actions: Action[] = [...adds.map((add) => ({ add })), ...merged.actions];
     try {
       const snap = await this.table.commit(actions, {
         commitInfo: {
@@ -195,7 +223,7 @@ export class Oplog {
       return { version: snap.version, timestamp: snap.timestamp };
     } catch (err) {
       // Another writer took the version (or the commit failed): our files are orphans.
-      await removeFiles(this.table.storage, adds.map((a) => a.path));
+      await removeFiles(this.table.storage, [...adds, ...merged.adds].map((a) => a.path));
       throw err;
     }
   }
@@ -216,10 +244,30 @@ export class Oplog {
     const minFiles = Math.max(2, opts.minFiles ?? 2);
     const targets = [...this.partitionFiles(snapshot)].filter(([, files]) => files.length >= minFiles);
     if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
-    const now = this.now();
+    const { adds, actions } = await this.rewrite(targets, this.now());
+    try {
+      const snap = await this.table.commit(actions, {
+        commitInfo: { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo },
+        expectedVersion: snapshot.version + 1,
+      });
+      return { version: snap.version, partitions: targets.length, filesRemoved: actions.length - adds.length, filesAdded: adds.length };
+    } catch (err) {
+      await removeFiles(this.table.storage, adds.map((a) => a.path));
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the rows of each group of files (one partition each) as one new file, durable
+   * but not committed, and returns the actions that swap them in: add + remove with
+   * dataChange=false. Rows keep their own versions and timestamps, and older snapshots
+   * still name the old files, which stay on disk (history is never vacuumed).
+   */
+  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[] }> {
+    if (targets.length === 0) return { adds: [], actions: [] };
     const groups = new Map<string, OpRecord[]>();
-    for (const [partId] of targets) {
-      const rows = await this.readPartition(partId, { snapshot, withContent: true });
+    for (const [partId, files] of targets) {
+      const rows = await this.readFiles(files, partId, true);
       groups.set(partId, rows.map(({ source: _s, ...r }) => r));
     }
     const adds = await writeDataFiles(this.table.storage, groups, now, false);
@@ -229,16 +277,7 @@ export class Oplog {
         size: f.size, extendedFileMetadata: true,
       },
     })));
-    try {
-      const snap = await this.table.commit([...adds.map((add) => ({ add })), ...removes], {
-        commitInfo: { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo },
-        expectedVersion: snapshot.version + 1,
-      });
-      return { version: snap.version, partitions: targets.length, filesRemoved: removes.length, filesAdded: adds.length };
-    } catch (err) {
-      await removeFiles(this.table.storage, adds.map((a) => a.path));
-      throw err;
-    }
+    return { adds, actions: [...adds.map((add) => ({ add })), ...removes] };
   }
 
   /** A data file's bytes, through the cache (data files are immutable once committed). */

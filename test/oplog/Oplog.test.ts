@@ -133,6 +133,36 @@ describe('Oplog', () => {
     expect(infos[0]!.commitInfo?.operation).toBe('OPTIMIZE');
   });
 
+  it('merges a busy partition\'s small files within an append, keeping every version readable', async () => {
+    const dir = tmp();
+    const log = await Oplog.create(dir, { autoCompactFiles: 4 });
+    const id = (i: number): string => i.toString(16).padStart(16, '0');
+    for (let i = 1; i <= 20; i++) {
+      await log.append([fileRow(DIR_A, id(i), { content: Buffer.from(`v${i}`) }), fileRow(ROOT_ID, id(100 + i))]);
+      // Never more than the threshold plus the merged files' log2 tiers.
+      expect(log.partitionFiles().get(DIR_A)!.length).toBeLessThanOrEqual(4 + 3);
+    }
+    // One pond version per append: the merges rode along, they are not versions of their own.
+    expect(log.version).toBe(20);
+    expect(log.partitionFiles().get(DIR_A)!.length).toBeLessThan(8);
+    const again = await Oplog.open(dir);
+    for (const v of [3, 9, 20]) {
+      const rows = await again.readPartition(DIR_A, { snapshot: await again.snapshotAt(v), withContent: true });
+      expect(rows.map((r) => r.version)).toEqual(Array.from({ length: v }, (_, k) => k + 1));
+      expect(rows.map((r) => Buffer.from(r.content!).toString())).toEqual(Array.from({ length: v }, (_, k) => `v${k + 1}`));
+    }
+    // Every data file an old snapshot names is still on disk.
+    for (const f of (await again.snapshotAt(5)).files) expect(statSync(join(dir, 'oplog', f.path)).isFile()).toBe(true);
+    // Version 5 found DIR_A with 4 files (versions 1-4) and merged them: marked as no data
+    // change, while the append's own files are.
+    const commit = (await readFile(join(dir, 'oplog', '_delta_log', `${'5'.padStart(20, '0')}.json`), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, { dataChange?: boolean; partitionValues?: Record<string, string> }>);
+    const adds = commit.filter((a) => a.add).map((a) => a.add!);
+    expect(commit.filter((a) => a.remove).every((a) => a.remove!.dataChange === false)).toBe(true);
+    expect(commit.filter((a) => a.remove)).toHaveLength(4);
+    expect(adds.filter((a) => a.dataChange === false).map((a) => a.partitionValues!.part_id)).toEqual([DIR_A]);
+    expect(adds.filter((a) => a.dataChange === true)).toHaveLength(2);
+  });
+
   it('writes data files DuckDB reads with the same values', async () => {
     const dir = tmp();
     const log = await Oplog.create(dir);

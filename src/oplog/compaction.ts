@@ -1,0 +1,28 @@
+import type { AddFile } from './delta/index.js';
+
+// Which data files of a partition an append merges on the side. Every commit adds one
+// file to each partition it touches, and reading a directory decodes each of its files
+// (a few ms apiece in a fresh process: parquet-wasm and Arrow have a fixed cost per
+// file), so a directory changed in 100 commits listed 5x slower than after a compaction.
+
+/** A partition holding this many files gets its small files merged by the next append to it. */
+export const AUTO_COMPACT_FILES = 8;
+
+/**
+ * The files to rewrite as one: the smallest first, each taken only while it is at most
+ * as large as the bytes already taken. A big file is not rewritten for a few small ones,
+ * and a file that is rewritten at least doubles, so each row is rewritten O(log n) times
+ * over a partition's life and the file count stays near `AUTO_COMPACT_FILES + log2(n)`.
+ * Fewer than two files: nothing to do (empty result).
+ */
+export function pickMerge(files: readonly AddFile[]): AddFile[] {
+  const sorted = [...files].sort((a, b) => a.size - b.size);
+  const picked: AddFile[] = [];
+  let bytes = 0;
+  for (const f of sorted) {
+    if (picked.length >= 2 && f.size > bytes) break;
+    picked.push(f);
+    bytes += f.size;
+  }
+  return picked.length >= 2 ? picked : [];
+}
