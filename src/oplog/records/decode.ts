@@ -31,9 +31,9 @@ function readTable(bytes: Uint8Array, opts: pq.ReaderOptions, path: string | und
 
 type ColumnValues = Array<string | number | Uint8Array | ChunkRef[] | null>;
 
-function decodeColumn(table: arrow.Table, name: string, path: string | undefined): ColumnValues {
+function decodeColumn(table: arrow.Table, numRows: number, name: string, path: string | undefined): ColumnValues {
   const vec = table.getChild(name);
-  const out: ColumnValues = new Array(table.numRows).fill(null);
+  const out: ColumnValues = new Array(numRows).fill(null);
   if (!vec) {
     // A column missing from an older file reads as null; the required ones must exist.
     if (['node_id', 'version', 'timestamp', 'kind', 'op'].includes(name)) {
@@ -62,14 +62,16 @@ function decodeColumn(table: arrow.Table, name: string, path: string | undefined
 export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRecord[] {
   const names = opts.withContent ? ALL_COLUMNS : NO_CONTENT_COLUMNS;
   const table = readTable(bytes, { columns: names }, opts.path);
+  // Table.numRows sums its batches on every call: read it once.
+  const numRows = table.numRows;
   const cols = new Map<string, ColumnValues>();
-  for (const name of names) cols.set(name, decodeColumn(table, name, opts.path));
-  const c = (n: string): ColumnValues => cols.get(n) ?? new Array(table.numRows).fill(null);
+  for (const name of names) cols.set(name, decodeColumn(table, numRows, name, opts.path));
+  const c = (n: string): ColumnValues => cols.get(n) ?? new Array(numRows).fill(null);
   const [nodeId, version, timestamp, kind, op, name, childId, childPart, mode, uid, gid, nlink,
     atime, mtime, ctime, size, sha256, content, chunks, target, xattrs] = ALL_COLUMNS.map(c);
   const partId = opts.partId ?? '';
-  const rows = new Array<OpRecord>(table.numRows);
-  for (let i = 0; i < table.numRows; i++) {
+  const rows = new Array<OpRecord>(numRows);
+  for (let i = 0; i < numRows; i++) {
     rows[i] = {
       part_id: partId,
       node_id: nodeId![i] as string,
