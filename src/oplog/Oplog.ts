@@ -7,12 +7,18 @@ import { PondError, isPondError } from '../errors.js';
 import { AUTO_COMPACT_FILES, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
 import { DeltaTable, type Action, type AddFile, type Snapshot } from './delta/index.js';
-import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
+import { PARTITION_COLUMN, decodeRecords, newestRows, readChunkLists, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
 import { WRITE_PARALLELISM, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
 import { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, pondMetadata, rootRecord } from './records/index.js';
 
 export { ROOT_ID } from './records/index.js';
+
+/**
+ * Data files this big are decoded without their chunk lists when only the newest rows are
+ * wanted: the lists of old versions of big files are most of such a file.
+ */
+const LAZY_CHUNKS_BYTES = 256 * 1024;
 
 export interface OplogOptions {
   /** Checkpoint every N versions (create: stored in the table; open: overrides it). */
@@ -138,24 +144,49 @@ export class Oplog {
   /**
    * Every row of a partition's active files at `snapshot` (default: latest), oldest
    * version first. Without `withContent` the inline content stays on disk: fetch it with
-   * readContent(row.source).
+   * readContent(row.source). With `newest` (a version bound, Infinity for all), only the
+   * rows a replay up to that version keeps (see newestRows), and chunk lists are decoded
+   * for those rows only.
    */
-  async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean } = {}): Promise<StoredRecord[]> {
-    return this.readFiles(this.partitionFiles(opts.snapshot).get(partId) ?? [], partId, opts.withContent ?? false);
+  async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean; newest?: number } = {}): Promise<StoredRecord[]> {
+    const files = this.partitionFiles(opts.snapshot).get(partId) ?? [];
+    if (opts.newest === undefined) return (await this.decodeFiles(files, partId, opts.withContent ?? false, false)).rows;
+    const { rows, lazy } = await this.decodeFiles(files, partId, false, true);
+    const { nodes, entries } = newestRows(rows, partId, opts.newest);
+    const want = new Map<string, StoredRecord[]>();
+    for (const r of nodes.values()) {
+      if (r.kind !== 'file' || r.op === 'delete' || !r.size || !lazy.has(r.source.path)) continue;
+      let list = want.get(r.source.path);
+      if (!list) want.set(r.source.path, (list = []));
+      list.push(r);
+    }
+    for (const [path, wanted] of want) {
+      const lists = readChunkLists(lazy.get(path)!, wanted.map((r) => r.source.row), path);
+      for (const r of wanted) r.chunks = lists.get(r.source.row) ?? null;
+    }
+    return [...nodes.values(), ...entries.values()].sort((a, b) => a.version - b.version);
   }
 
-  /** The rows of some data files of one partition, oldest version first. */
-  private async readFiles(files: readonly AddFile[], partId: string, withContent: boolean): Promise<StoredRecord[]> {
+  /**
+   * The rows of some data files of one partition, oldest version first. With `lazyChunks`,
+   * files of LAZY_CHUNKS_BYTES or more are decoded without their chunk lists and returned
+   * in `lazy` (path -> bytes) for readChunkLists.
+   */
+  private async decodeFiles(files: readonly AddFile[], partId: string, withContent: boolean, lazyChunks: boolean): Promise<{ rows: StoredRecord[]; lazy: Map<string, Uint8Array> }> {
+    const lazy = new Map<string, Uint8Array>();
     const perFile = await mapBounded(files, WRITE_PARALLELISM, async (f) => {
-      const bytes = await this.readFile(f.path);
-      const rows = decodeRecords(bytes, { withContent, partId, path: f.path }) as StoredRecord[];
+      // Not kept in the file cache: a partition is decoded once, and its rows are kept.
+      const bytes = await this.readFile(f.path, false);
+      const withChunks = !lazyChunks || bytes.length < LAZY_CHUNKS_BYTES;
+      if (!withChunks) lazy.set(f.path, bytes);
+      const rows = decodeRecords(bytes, { withContent, withChunks, partId, path: f.path }) as StoredRecord[];
       for (let i = 0; i < rows.length; i++) rows[i]!.source = { path: f.path, row: i };
       return rows;
     });
     const all = perFile.flat();
     // Stable: rows of one version keep their file order.
     all.sort((a, b) => a.version - b.version);
-    return all;
+    return { rows: all, lazy };
   }
 
   /**
@@ -267,7 +298,7 @@ export class Oplog {
     if (targets.length === 0) return { adds: [], actions: [] };
     const groups = new Map<string, OpRecord[]>();
     for (const [partId, files] of targets) {
-      const rows = await this.readFiles(files, partId, true);
+      const { rows } = await this.decodeFiles(files, partId, true, false);
       groups.set(partId, rows.map(({ source: _s, ...r }) => r));
     }
     const adds = await writeDataFiles(this.table.storage, groups, now, false);
@@ -281,7 +312,7 @@ export class Oplog {
   }
 
   /** A data file's bytes, through the cache (data files are immutable once committed). */
-  private async readFile(path: string): Promise<Uint8Array> {
+  private async readFile(path: string, keep = true): Promise<Uint8Array> {
     const hit = this.fileCache.get(path);
     if (hit) return hit;
     let bytes: Uint8Array;
@@ -293,7 +324,7 @@ export class Oplog {
       }
       throw err;
     }
-    this.fileCache.set(path, bytes);
+    if (keep) this.fileCache.set(path, bytes);
     return bytes;
   }
 }

@@ -9,10 +9,19 @@ import type { AddFile } from './delta/index.js';
 export const AUTO_COMPACT_FILES = 8;
 
 /**
+ * No merge writes a file bigger than about this. Decoding a data file grows parquet-wasm's
+ * memory (which never shrinks) by ~7x the file's size: a merged 3.5 MiB file cost 25 MiB
+ * for good. A partition past this size is read as several files of up to 1 MiB, whose
+ * fixed per-file cost is small beside their rows.
+ */
+export const MERGE_MAX_BYTES = 1024 * 1024;
+
+/**
  * The files to rewrite as one: the smallest first, each taken only while it is at most
  * as large as the bytes already taken. A big file is not rewritten for a few small ones,
  * and a file that is rewritten at least doubles, so each row is rewritten O(log n) times
- * over a partition's life and the file count stays near `AUTO_COMPACT_FILES + log2(n)`.
+ * over a partition's life and the file count stays near `AUTO_COMPACT_FILES + log2(n)`
+ * (plus one per MERGE_MAX_BYTES of rows).
  * Fewer than two files: nothing to do (empty result).
  */
 export function pickMerge(files: readonly AddFile[]): AddFile[] {
@@ -21,6 +30,7 @@ export function pickMerge(files: readonly AddFile[]): AddFile[] {
   let bytes = 0;
   for (const f of sorted) {
     if (picked.length >= 2 && f.size > bytes) break;
+    if (bytes + f.size > MERGE_MAX_BYTES) break;
     picked.push(f);
     bytes += f.size;
   }

@@ -102,7 +102,7 @@ export class LogBackend implements Backend {
   partition(partId: string): Promise<PartitionState> {
     let p = this.partitions.get(partId);
     if (!p) {
-      p = this.oplog.readPartition(partId).then((rows) => replayPartition(rows, partId, this.maxVersion));
+      p = this.oplog.readPartition(partId, { newest: this.maxVersion }).then((rows) => replayPartition(rows, partId, this.maxVersion));
       // A failed load is not cached: the next access tries again.
       p.catch(() => this.partitions.delete(partId));
       this.partitions.set(partId, p);

@@ -10,6 +10,8 @@ import { DATA_COLUMNS } from './schema.js';
 export interface DecodeOptions {
   /** Load inline content (default false: `content` is null on every row). */
   withContent?: boolean;
+  /** Load chunk lists (default true; false: `chunks` is null on every row, see readChunkLists). */
+  withChunks?: boolean;
   /** Value for `part_id`, which is not stored in the file (default ''). */
   partId?: string;
   /** Name of the file, for error messages. */
@@ -17,7 +19,10 @@ export interface DecodeOptions {
 }
 
 const ALL_COLUMNS = DATA_COLUMNS.map(([n]) => n);
-const NO_CONTENT_COLUMNS = ALL_COLUMNS.filter((n) => n !== 'content');
+
+function columnsFor(withContent: boolean, withChunks: boolean): string[] {
+  return ALL_COLUMNS.filter((n) => (n !== 'content' || withContent) && (n !== 'chunks' || withChunks));
+}
 
 function readTable(bytes: Uint8Array, opts: pq.ReaderOptions, path: string | undefined): arrow.Table {
   try {
@@ -60,7 +65,7 @@ function decodeColumn(table: arrow.Table, numRows: number, name: string, path: s
 
 /** Decodes a data file column-wise, then assembles row objects in one pass. */
 export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRecord[] {
-  const names = opts.withContent ? ALL_COLUMNS : NO_CONTENT_COLUMNS;
+  const names = columnsFor(opts.withContent ?? false, opts.withChunks ?? true);
   const table = readTable(bytes, { columns: names }, opts.path);
   // Table.numRows sums its batches on every call: read it once.
   const numRows = table.numRows;
@@ -98,6 +103,39 @@ export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRe
     };
   }
   return rows;
+}
+
+/**
+ * The chunk lists of some rows of a data file (null: the row has none). A big file is
+ * decoded for those rows only: a file that holds 30 versions of a 1 GiB file's node row
+ * holds 250,000 chunk references, of which a replay wants the newest row's 16,000.
+ */
+export function readChunkLists(bytes: Uint8Array, rows: readonly number[], path?: string): Map<number, ChunkRef[] | null> {
+  const out = new Map<number, ChunkRef[] | null>();
+  /** The chunk lists of a table read with `columns: ['chunks']`, in row order. */
+  const lists = (table: arrow.Table): Array<ChunkRef[] | null> => {
+    const values: Array<ChunkRef[] | null> = new Array(table.numRows).fill(null);
+    let base = 0;
+    for (const d of table.getChild('chunks')?.data ?? []) {
+      readChunks(d, values, base);
+      base += d.length;
+    }
+    return values;
+  };
+  // Past a few rows, one pass over the column costs less than a read per row.
+  if (rows.length > 16) {
+    const all = lists(readTable(bytes, { columns: ['chunks'] }, path));
+    for (const r of rows) out.set(r, all[r] ?? null);
+    return out;
+  }
+  for (const r of rows) {
+    const table = readTable(bytes, { columns: ['chunks'], offset: r, limit: 1 }, path);
+    if (table.numRows !== 1) {
+      throw new PondError('ECORRUPT', `data file ${path ?? ''} has no row ${r}`, { op: 'decode', path });
+    }
+    out.set(r, lists(table)[0] ?? null);
+  }
+  return out;
 }
 
 /** The inline content of row `row` of a data file (null when that row has none). */
