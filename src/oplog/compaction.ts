@@ -17,15 +17,17 @@ export const AUTO_COMPACT_FILES = 8;
 export const MERGE_MAX_BYTES = 1024 * 1024;
 
 /**
- * The files to rewrite as one: the smallest first, each taken only while it is at most
- * as large as the bytes already taken. A big file is not rewritten for a few small ones,
- * and a file that is rewritten at least doubles, so each row is rewritten O(log n) times
- * over a partition's life and the file count stays near `AUTO_COMPACT_FILES + log2(n)`
- * (plus one per MERGE_MAX_BYTES of rows).
+ * The files to rewrite as one: of those under a quarter of MERGE_MAX_BYTES, the smallest
+ * first, each taken only while it is at most as large as the bytes already taken. A big
+ * file is not rewritten for a few small ones, and a file that is rewritten at least
+ * doubles, so each row is rewritten O(log n) times over a partition's life and the count
+ * of small files stays near `AUTO_COMPACT_FILES + log2(n)`; bigger files are left alone.
  * Fewer than two files: nothing to do (empty result).
  */
 export function pickMerge(files: readonly AddFile[]): AddFile[] {
-  const sorted = [...files].sort((a, b) => a.size - b.size);
+  // Files of a quarter MiB or more cost a decode mostly for their rows, not per file: they
+  // gain little from a merge, and rewriting them is what costs the writer memory.
+  const sorted = files.filter((f) => f.size < MERGE_MAX_BYTES / 4).sort((a, b) => a.size - b.size);
   const picked: AddFile[] = [];
   let bytes = 0;
   for (const f of sorted) {
