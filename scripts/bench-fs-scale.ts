@@ -6,7 +6,8 @@
 // Built through the Pond API (1,000 CLI runs would measure Node's start-up 1,000 times):
 // 100 directories /d00../d99; version v adds 100 files (about 200 bytes of text each) to
 // directory (v-1) mod 100, so every directory ends with 1,000 files spread over 10
-// commits (10 data files in its partition). Checkpoints every 100 versions (the default).
+// commits; an append merges a partition's small files once it holds 8 (oplog/compaction.ts),
+// so its partition ends with 3 data files. Checkpoints every 100 versions (the default).
 // Then fresh `node` processes (compiled dist/, no tsx) open the pond and list one
 // directory, timed inside the process; and the `pond ls` command is timed end to end.
 import { rmSync } from 'node:fs';
@@ -55,9 +56,9 @@ const names = await pond.fs.readdir('/d42');
 const t3 = performance.now();
 const again = await pond.fs.readdir('/d43');
 const t4 = performance.now();
-console.log(JSON.stringify({ load: t1 - t0, open: t2 - t1, ls: t3 - t2, ls2: t4 - t3, n: names.length, n2: again.length, version: pond.version }));
+console.log(JSON.stringify({ load: t1 - t0, open: t2 - t1, ls: t3 - t2, ls2: t4 - t3, n: names.length, n2: again.length, version: pond.version, files: pond.oplog.snapshot.numFiles }));
 `;
-  const runs: Array<{ load: number; open: number; ls: number; ls2: number; n: number; version: number }> = [];
+  const runs: Array<{ load: number; open: number; ls: number; ls2: number; n: number; version: number; files: number }> = [];
   for (let i = 0; i < 5; i++) {
     const r = timed(`node --input-type=module -e ${q(probe)}`, { quiet: true });
     runs.push(JSON.parse(r.stdout));
@@ -66,7 +67,7 @@ console.log(JSON.stringify({ load: t1 - t0, open: t2 - t1, ls: t3 - t2, ls2: t4 
   const cli = [0, 1, 2].map(() => timed(`${pondCmd(dir, 'ls /d42')} | wc -l`, { quiet: true }).seconds);
   const nodeStart = [0, 1, 2].map(() => timed(`node -e 0`, { quiet: true }).seconds);
   console.log('');
-  console.log(`== ${label}: ${mib(size.apparent)}, ${dataFiles} data files; version ${runs[0]!.version}; /d42 lists ${runs[0]!.n} names`);
+  console.log(`== ${label}: ${mib(size.apparent)}, ${dataFiles} data files on disk (${runs[0]!.files} live); version ${runs[0]!.version}; /d42 lists ${runs[0]!.n} names`);
   console.log(`module load: median ${med(runs.map((r) => r.load)).toFixed(1)} ms`);
   console.log(`Pond.open (read-only): median ${med(runs.map((r) => r.open)).toFixed(1)} ms  [${runs.map((r) => r.open.toFixed(0)).join(', ')}]`);
   console.log(`first readdir of a directory (cold): median ${med(runs.map((r) => r.ls)).toFixed(1)} ms  [${runs.map((r) => r.ls.toFixed(0)).join(', ')}]`);

@@ -4,14 +4,21 @@
 import * as nodePath from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { PondError, isPondError } from '../errors.js';
+import { AUTO_COMPACT_FILES, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
 import { DeltaTable, commitPath, type Action, type AddFile, type Snapshot } from './delta/index.js';
-import { PARTITION_COLUMN, decodeRecords, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
+import { PARTITION_COLUMN, decodeRecords, newestRows, readChunkLists, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
 import { WRITE_PARALLELISM, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
 import { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, pondMetadata, rootRecord } from './records/index.js';
 
 export { ROOT_ID } from './records/index.js';
+
+/**
+ * Data files this big are decoded without their chunk lists when only the newest rows are
+ * wanted: the lists of old versions of big files are most of such a file.
+ */
+const LAZY_CHUNKS_BYTES = 256 * 1024;
 
 export interface OplogOptions {
   /** Checkpoint every N versions (create: stored in the table; open: overrides it). */
@@ -23,6 +30,11 @@ export interface OplogOptions {
   gid?: number;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
+  /**
+   * An append to a partition holding this many data files also merges its small files
+   * (default AUTO_COMPACT_FILES; 0: never, as `pond maintain` alone would).
+   */
+  autoCompactFiles?: number;
 }
 
 /** A record as the caller hands it to append: version and timestamp are the commit's. */
@@ -42,6 +54,7 @@ export class Oplog {
   readonly table: DeltaTable;
   readonly content: ContentStore;
   private readonly now: () => number;
+  private readonly autoCompactFiles: number;
   private readonly byPartition = new WeakMap<Snapshot, Map<string, AddFile[]>>();
   private readonly fileCache: LRUCache<string, Uint8Array>;
   /** Appends from one handle run one after another: each needs the previous version. */
@@ -51,6 +64,7 @@ export class Oplog {
     this.table = table;
     this.content = content;
     this.now = opts.now ?? Date.now;
+    this.autoCompactFiles = opts.autoCompactFiles ?? AUTO_COMPACT_FILES;
     this.fileCache = new LRUCache<string, Uint8Array>({
       maxSize: opts.fileCacheBytes ?? 64 * 1024 * 1024,
       sizeCalculation: (b) => Math.max(1, b.length),
@@ -130,20 +144,49 @@ export class Oplog {
   /**
    * Every row of a partition's active files at `snapshot` (default: latest), oldest
    * version first. Without `withContent` the inline content stays on disk: fetch it with
-   * readContent(row.source).
+   * readContent(row.source). With `newest` (a version bound, Infinity for all), only the
+   * rows a replay up to that version keeps (see newestRows), and chunk lists are decoded
+   * for those rows only.
    */
-  async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean } = {}): Promise<StoredRecord[]> {
+  async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean; newest?: number } = {}): Promise<StoredRecord[]> {
     const files = this.partitionFiles(opts.snapshot).get(partId) ?? [];
+    if (opts.newest === undefined) return (await this.decodeFiles(files, partId, opts.withContent ?? false, false)).rows;
+    const { rows, lazy } = await this.decodeFiles(files, partId, false, true);
+    const { nodes, entries } = newestRows(rows, partId, opts.newest);
+    const want = new Map<string, StoredRecord[]>();
+    for (const r of nodes.values()) {
+      if (r.kind !== 'file' || r.op === 'delete' || !r.size || !lazy.has(r.source.path)) continue;
+      let list = want.get(r.source.path);
+      if (!list) want.set(r.source.path, (list = []));
+      list.push(r);
+    }
+    for (const [path, wanted] of want) {
+      const lists = readChunkLists(lazy.get(path)!, wanted.map((r) => r.source.row), path);
+      for (const r of wanted) r.chunks = lists.get(r.source.row) ?? null;
+    }
+    return [...nodes.values(), ...entries.values()].sort((a, b) => a.version - b.version);
+  }
+
+  /**
+   * The rows of some data files of one partition, oldest version first. With `lazyChunks`,
+   * files of LAZY_CHUNKS_BYTES or more are decoded without their chunk lists and returned
+   * in `lazy` (path -> bytes) for readChunkLists.
+   */
+  private async decodeFiles(files: readonly AddFile[], partId: string, withContent: boolean, lazyChunks: boolean): Promise<{ rows: StoredRecord[]; lazy: Map<string, Uint8Array> }> {
+    const lazy = new Map<string, Uint8Array>();
     const perFile = await mapBounded(files, WRITE_PARALLELISM, async (f) => {
-      const bytes = await this.readFile(f.path);
-      const rows = decodeRecords(bytes, { withContent: opts.withContent ?? false, partId, path: f.path }) as StoredRecord[];
+      // Not kept in the file cache: a partition is decoded once, and its rows are kept.
+      const bytes = await this.readFile(f.path, false);
+      const withChunks = !lazyChunks || bytes.length < LAZY_CHUNKS_BYTES;
+      if (!withChunks) lazy.set(f.path, bytes);
+      const rows = decodeRecords(bytes, { withContent, withChunks, partId, path: f.path }) as StoredRecord[];
       for (let i = 0; i < rows.length; i++) rows[i]!.source = { path: f.path, row: i };
       return rows;
     });
     const all = perFile.flat();
     // Stable: rows of one version keep their file order.
     all.sort((a, b) => a.version - b.version);
-    return all;
+    return { rows: all, lazy };
   }
 
   /**
@@ -181,11 +224,26 @@ export class Oplog {
     const timestamp = Math.max(this.now(), prev.timestamp + 1);
     const full: OpRecord[] = rows.map((r) => ({ ...r, version, timestamp }));
     const groups = groupByPartition(full);
+    // Partitions this commit touches that hold many files: their small files are merged in
+    // the same commit (add + remove, dataChange=false), so a pond stays quick to read
+    // without `pond maintain` and without a version of its own for the upkeep.
+    const merges = this.autoCompactFiles > 0 ? [...groups.keys()].flatMap((partId): Array<[string, AddFile[]]> => {
+      const files = this.partitionFiles(prev).get(partId) ?? [];
+      const picked = files.length >= this.autoCompactFiles ? pickMerge(files) : [];
+      return picked.length ? [[partId, picked]] : [];
+    }) : [];
+    const merged = await this.rewrite(merges, timestamp);
     // A small commit (an fsync's) writes its commit file while its data files are being
     // written and synced; the commit's name is linked only after they are durable.
     const small = encodeSmallCommit(this.table.storage, groups, timestamp);
-    const adds = small?.adds ?? await writeDataFiles(this.table.storage, groups, timestamp, true);
-    const actions: Action[] = adds.map((add) => ({ add }));
+    let adds: AddFile[];
+    try {
+      adds = small?.adds ?? await writeDataFiles(this.table.storage, groups, timestamp, true);
+    } catch (err) {
+      await removeFiles(this.table.storage, merged.adds.map((a) => a.path));
+      throw err;
+    }
+    const actions: Action[] = [...adds.map((add) => ({ add })), ...merged.actions];
     try {
       const snap = await this.table.commit(actions, {
         ...(small ? { after: small.stored } : {}),
@@ -200,7 +258,7 @@ export class Oplog {
       return { version: snap.version, timestamp: snap.timestamp };
     } catch (err) {
       await small?.stored.catch(() => undefined);
-      await this.discardUnpublished(version, err, adds.map((a) => a.path));
+      await this.discardUnpublished(version, err, [...adds, ...merged.adds].map((a) => a.path));
       throw err;
     }
   }
@@ -221,10 +279,30 @@ export class Oplog {
     const minFiles = Math.max(2, opts.minFiles ?? 2);
     const targets = [...this.partitionFiles(snapshot)].filter(([, files]) => files.length >= minFiles);
     if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
-    const now = this.now();
+    const { adds, actions } = await this.rewrite(targets, this.now());
+    try {
+      const snap = await this.table.commit(actions, {
+        commitInfo: { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo },
+        expectedVersion: snapshot.version + 1,
+      });
+      return { version: snap.version, partitions: targets.length, filesRemoved: actions.length - adds.length, filesAdded: adds.length };
+    } catch (err) {
+      await this.discardUnpublished(snapshot.version + 1, err, adds.map((a) => a.path));
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the rows of each group of files (one partition each) as one new file, durable
+   * but not committed, and returns the actions that swap them in: add + remove with
+   * dataChange=false. Rows keep their own versions and timestamps, and older snapshots
+   * still name the old files, which stay on disk (history is never vacuumed).
+   */
+  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[] }> {
+    if (targets.length === 0) return { adds: [], actions: [] };
     const groups = new Map<string, OpRecord[]>();
-    for (const [partId] of targets) {
-      const rows = await this.readPartition(partId, { snapshot, withContent: true });
+    for (const [partId, files] of targets) {
+      const { rows } = await this.decodeFiles(files, partId, true, false);
       groups.set(partId, rows.map(({ source: _s, ...r }) => r));
     }
     const adds = await writeDataFiles(this.table.storage, groups, now, false);
@@ -234,16 +312,7 @@ export class Oplog {
         size: f.size, extendedFileMetadata: true,
       },
     })));
-    try {
-      const snap = await this.table.commit([...adds.map((add) => ({ add })), ...removes], {
-        commitInfo: { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo },
-        expectedVersion: snapshot.version + 1,
-      });
-      return { version: snap.version, partitions: targets.length, filesRemoved: removes.length, filesAdded: adds.length };
-    } catch (err) {
-      await this.discardUnpublished(snapshot.version + 1, err, adds.map((a) => a.path));
-      throw err;
-    }
+    return { adds, actions: [...adds.map((add) => ({ add })), ...removes] };
   }
 
   /**
@@ -260,7 +329,7 @@ export class Oplog {
   }
 
   /** A data file's bytes, through the cache (data files are immutable once committed). */
-  private async readFile(path: string): Promise<Uint8Array> {
+  private async readFile(path: string, keep = true): Promise<Uint8Array> {
     const hit = this.fileCache.get(path);
     if (hit) return hit;
     let bytes: Uint8Array;
@@ -272,7 +341,7 @@ export class Oplog {
       }
       throw err;
     }
-    this.fileCache.set(path, bytes);
+    if (keep) this.fileCache.set(path, bytes);
     return bytes;
   }
 }

@@ -46,11 +46,19 @@ export class LogBackend implements Backend {
     const rows = [...state.entries.values()];
     // A child directory's own records sit in its own partition: build it pending rather
     // than read 100 partitions to list a directory of 100 directories (FS completes it).
-    const children = await Promise.all(rows.map((r) => (r.kind === 'directory'
-      ? this.pendingDir(r.child_id as NodeId)
-      : this.node(r.child_id as NodeId, r.child_part ?? dir.id, r))));
+    // Children homed here (the usual case) are built from the state at hand, without an
+    // await each: a 1,000-entry listing made 1,000 async calls.
+    let elsewhere = false;
+    const children = rows.map((r): Node | Promise<Node> => {
+      if (r.kind === 'directory') return this.pendingDir(r.child_id as NodeId);
+      const part = r.child_part ?? dir.id;
+      if (part === dir.id) return this.nodeIn(state, r.child_id as NodeId, part, r);
+      elsewhere = true;
+      return this.node(r.child_id as NodeId, part, r);
+    });
+    const nodes = elsewhere ? await Promise.all(children) : (children as Node[]);
     const entries = new Map<string, Node>();
-    rows.forEach((r, i) => entries.set(r.name!, children[i]!));
+    rows.forEach((r, i) => entries.set(r.name!, nodes[i]!));
     return entries;
   }
 
@@ -102,7 +110,7 @@ export class LogBackend implements Backend {
   partition(partId: string): Promise<PartitionState> {
     let p = this.partitions.get(partId);
     if (!p) {
-      p = this.oplog.readPartition(partId).then((rows) => replayPartition(rows, partId, this.maxVersion));
+      p = this.oplog.readPartition(partId, { newest: this.maxVersion }).then((rows) => replayPartition(rows, partId, this.maxVersion));
       // A failed load is not cached: the next access tries again.
       p.catch(() => this.partitions.delete(partId));
       this.partitions.set(partId, p);
@@ -113,14 +121,19 @@ export class LogBackend implements Backend {
   private async node(id: NodeId, part: string, entry?: StoredRecord): Promise<Node> {
     const known = this.nodes.get(id);
     if (known) return known;
-    const row = (await this.partition(part)).nodes.get(id);
+    // Another load may build it while we wait: nodeIn looks again.
+    return this.nodeIn(await this.partition(part), id, part, entry);
+  }
+
+  /** The node `id`, homed in partition `part` whose replayed state is `state`. */
+  private nodeIn(state: PartitionState, id: NodeId, part: string, entry?: StoredRecord): Node {
+    const known = this.nodes.get(id);
+    if (known) return known;
+    const row = state.nodes.get(id);
     if (!row) {
       const where = entry ? `entry '${entry.name}' of directory ${entry.node_id}` : `partition ${part}`;
       throw new PondError('ECORRUPT', `${where} names node ${id}, which has no record in partition ${part}`, { op: 'lookup' });
     }
-    // Another load may have built it while we waited.
-    const again = this.nodes.get(id);
-    if (again) return again;
     const node = this.build(row);
     this.nodes.set(id, node);
     return node;

@@ -1,4 +1,4 @@
-import type { StoredRecord } from '../oplog/index.js';
+import { newestRows, type StoredRecord } from '../oplog/index.js';
 
 // Replay of one partition: the newest row (not above a version bound) of every node and
 // of every entry name wins; a `delete` row means gone. Pure, so time travel is the same
@@ -12,18 +12,7 @@ export interface PartitionState {
 }
 
 export function replayPartition(rows: readonly StoredRecord[], partId: string, maxVersion = Infinity): PartitionState {
-  const nodes = new Map<string, StoredRecord>();
-  const entries = new Map<string, StoredRecord>();
-  for (const row of rows) {
-    if (row.version > maxVersion) continue;
-    if (row.name === null) {
-      const prev = nodes.get(row.node_id);
-      if (!prev || row.version >= prev.version) nodes.set(row.node_id, row);
-    } else if (row.node_id === partId) {
-      const prev = entries.get(row.name);
-      if (!prev || row.version >= prev.version) entries.set(row.name, row);
-    }
-  }
+  const { nodes, entries } = newestRows(rows, partId, maxVersion);
   for (const [id, row] of nodes) if (row.op === 'delete') nodes.delete(id);
   for (const [name, row] of entries) if (row.op === 'delete') entries.delete(name);
   return { nodes, entries };

@@ -23,6 +23,8 @@ function entryRow(part: string, name: string, child: string, childPart: string, 
     nlink: null, atime: null, mtime: null, ctime: null, size: null, sha256: null, content: null };
 }
 
+const id = (i: number): string => i.toString(16).padStart(16, '0');
+
 function tmp(): string { return mkdtempSync(join(tmpdir(), 'pond-oplog-')); }
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
@@ -131,6 +133,61 @@ describe('Oplog', () => {
     expect((await log.compact()).version).toBeNull();
     const infos = await log.table.commitInfos(6, 6);
     expect(infos[0]!.commitInfo?.operation).toBe('OPTIMIZE');
+  });
+
+  it('merges a busy partition\'s small files within an append, keeping every version readable', async () => {
+    const dir = tmp();
+    const log = await Oplog.create(dir, { autoCompactFiles: 4 });
+    for (let i = 1; i <= 20; i++) {
+      await log.append([fileRow(DIR_A, id(i), { content: Buffer.from(`v${i}`) }), fileRow(ROOT_ID, id(100 + i))]);
+      // Never more than the threshold plus the merged files' log2 tiers.
+      expect(log.partitionFiles().get(DIR_A)!.length).toBeLessThanOrEqual(4 + 3);
+    }
+    // One pond version per append: the merges rode along, they are not versions of their own.
+    expect(log.version).toBe(20);
+    expect(log.partitionFiles().get(DIR_A)!.length).toBeLessThan(8);
+    const again = await Oplog.open(dir);
+    for (const v of [3, 9, 20]) {
+      const rows = await again.readPartition(DIR_A, { snapshot: await again.snapshotAt(v), withContent: true });
+      expect(rows.map((r) => r.version)).toEqual(Array.from({ length: v }, (_, k) => k + 1));
+      expect(rows.map((r) => Buffer.from(r.content!).toString())).toEqual(Array.from({ length: v }, (_, k) => `v${k + 1}`));
+    }
+    // Every data file an old snapshot names is still on disk.
+    for (const f of (await again.snapshotAt(5)).files) expect(statSync(join(dir, 'oplog', f.path)).isFile()).toBe(true);
+    // Version 5 found DIR_A with 4 files (versions 1-4) and merged them: marked as no data
+    // change, while the append's own files are.
+    const commit = (await readFile(join(dir, 'oplog', '_delta_log', `${'5'.padStart(20, '0')}.json`), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, { dataChange?: boolean; partitionValues?: Record<string, string> }>);
+    const adds = commit.filter((a) => a.add).map((a) => a.add!);
+    expect(commit.filter((a) => a.remove).every((a) => a.remove!.dataChange === false)).toBe(true);
+    expect(commit.filter((a) => a.remove)).toHaveLength(4);
+    expect(adds.filter((a) => a.dataChange === false).map((a) => a.partitionValues!.part_id)).toEqual([DIR_A]);
+    expect(adds.filter((a) => a.dataChange === true)).toHaveLength(2);
+  });
+
+  it('reads only the newest rows of a partition, with the chunk lists of those alone', async () => {
+    const log = await Oplog.fromStorage(new MemoryStorage(), new MemoryStorage(), { create: true, autoCompactFiles: 0 });
+    const big = '00000000000000b1';
+    // 9,000 chunk references (random hashes): data files of 256 KiB or more, which are
+    // decoded without their chunk lists first.
+    const refs = (v: number): NewRecord['chunks'] => Array.from({ length: 9000 }, (_, k) => ({ sha256: sha256Hex(Buffer.from(`${v}/${k}`)), size: 1 }));
+    for (let v = 1; v <= 3; v++) {
+      await log.append([
+        fileRow(DIR_A, big, { op: v === 1 ? 'create' : 'update', content: null, size: 9000, chunks: refs(v) }),
+        fileRow(DIR_A, id(v), { content: Buffer.from(`v${v}`) }),
+        entryRow(DIR_A, 'x', id(v), DIR_A, v === 1 ? 'create' : 'update'),
+      ]);
+    }
+    await log.append([fileRow(DIR_A, id(2), { op: 'delete' }), entryRow(DIR_A, 'x', id(3), DIR_A, 'delete')]);
+    expect(log.partitionFiles().get(DIR_A)!.filter((f) => f.size >= 256 * 1024)).toHaveLength(3);
+    const all = await log.readPartition(DIR_A);
+    for (const bound of [Infinity, 2, 4]) {
+      const got = await log.readPartition(DIR_A, { newest: bound });
+      // What a replay of every row keeps, chunk lists included.
+      const want = all.filter((r) => r.version <= bound && !all.some((o) => o.version <= bound && o.version > r.version
+        && (r.name === null ? o.name === null && o.node_id === r.node_id : o.name === r.name)));
+      expect(got).toEqual(want);
+    }
+    expect((await log.readPartition(DIR_A, { newest: 2 })).find((r) => r.node_id === big)!.chunks).toEqual(refs(2));
   });
 
   it('writes data files DuckDB reads with the same values', async () => {

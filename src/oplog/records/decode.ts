@@ -10,6 +10,8 @@ import { DATA_COLUMNS } from './schema.js';
 export interface DecodeOptions {
   /** Load inline content (default false: `content` is null on every row). */
   withContent?: boolean;
+  /** Load chunk lists (default true; false: `chunks` is null on every row, see readChunkLists). */
+  withChunks?: boolean;
   /** Value for `part_id`, which is not stored in the file (default ''). */
   partId?: string;
   /** Name of the file, for error messages. */
@@ -17,7 +19,10 @@ export interface DecodeOptions {
 }
 
 const ALL_COLUMNS = DATA_COLUMNS.map(([n]) => n);
-const NO_CONTENT_COLUMNS = ALL_COLUMNS.filter((n) => n !== 'content');
+
+function columnsFor(withContent: boolean, withChunks: boolean): string[] {
+  return ALL_COLUMNS.filter((n) => (n !== 'content' || withContent) && (n !== 'chunks' || withChunks));
+}
 
 function readTable(bytes: Uint8Array, opts: pq.ReaderOptions, path: string | undefined): arrow.Table {
   try {
@@ -31,9 +36,9 @@ function readTable(bytes: Uint8Array, opts: pq.ReaderOptions, path: string | und
 
 type ColumnValues = Array<string | number | Uint8Array | ChunkRef[] | null>;
 
-function decodeColumn(table: arrow.Table, name: string, path: string | undefined): ColumnValues {
+function decodeColumn(table: arrow.Table, numRows: number, name: string, path: string | undefined): ColumnValues {
   const vec = table.getChild(name);
-  const out: ColumnValues = new Array(table.numRows).fill(null);
+  const out: ColumnValues = new Array(numRows).fill(null);
   if (!vec) {
     // A column missing from an older file reads as null; the required ones must exist.
     if (['node_id', 'version', 'timestamp', 'kind', 'op'].includes(name)) {
@@ -60,16 +65,18 @@ function decodeColumn(table: arrow.Table, name: string, path: string | undefined
 
 /** Decodes a data file column-wise, then assembles row objects in one pass. */
 export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRecord[] {
-  const names = opts.withContent ? ALL_COLUMNS : NO_CONTENT_COLUMNS;
+  const names = columnsFor(opts.withContent ?? false, opts.withChunks ?? true);
   const table = readTable(bytes, { columns: names }, opts.path);
+  // Table.numRows sums its batches on every call: read it once.
+  const numRows = table.numRows;
   const cols = new Map<string, ColumnValues>();
-  for (const name of names) cols.set(name, decodeColumn(table, name, opts.path));
-  const c = (n: string): ColumnValues => cols.get(n) ?? new Array(table.numRows).fill(null);
+  for (const name of names) cols.set(name, decodeColumn(table, numRows, name, opts.path));
+  const c = (n: string): ColumnValues => cols.get(n) ?? new Array(numRows).fill(null);
   const [nodeId, version, timestamp, kind, op, name, childId, childPart, mode, uid, gid, nlink,
     atime, mtime, ctime, size, sha256, content, chunks, target, xattrs] = ALL_COLUMNS.map(c);
   const partId = opts.partId ?? '';
-  const rows = new Array<OpRecord>(table.numRows);
-  for (let i = 0; i < table.numRows; i++) {
+  const rows = new Array<OpRecord>(numRows);
+  for (let i = 0; i < numRows; i++) {
     rows[i] = {
       part_id: partId,
       node_id: nodeId![i] as string,
@@ -96,6 +103,39 @@ export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRe
     };
   }
   return rows;
+}
+
+/**
+ * The chunk lists of some rows of a data file (null: the row has none). A big file is
+ * decoded for those rows only: a file that holds 30 versions of a 1 GiB file's node row
+ * holds 250,000 chunk references, of which a replay wants the newest row's 16,000.
+ */
+export function readChunkLists(bytes: Uint8Array, rows: readonly number[], path?: string): Map<number, ChunkRef[] | null> {
+  const out = new Map<number, ChunkRef[] | null>();
+  /** The chunk lists of a table read with `columns: ['chunks']`, in row order. */
+  const lists = (table: arrow.Table): Array<ChunkRef[] | null> => {
+    const values: Array<ChunkRef[] | null> = new Array(table.numRows).fill(null);
+    let base = 0;
+    for (const d of table.getChild('chunks')?.data ?? []) {
+      readChunks(d, values, base);
+      base += d.length;
+    }
+    return values;
+  };
+  // Past a few rows, one pass over the column costs less than a read per row.
+  if (rows.length > 16) {
+    const all = lists(readTable(bytes, { columns: ['chunks'] }, path));
+    for (const r of rows) out.set(r, all[r] ?? null);
+    return out;
+  }
+  for (const r of rows) {
+    const table = readTable(bytes, { columns: ['chunks'], offset: r, limit: 1 }, path);
+    if (table.numRows !== 1) {
+      throw new PondError('ECORRUPT', `data file ${path ?? ''} has no row ${r}`, { op: 'decode', path });
+    }
+    out.set(r, lists(table)[0] ?? null);
+  }
+  return out;
 }
 
 /** The inline content of row `row` of a data file (null when that row has none). */

@@ -5,7 +5,8 @@ export type { ChunkRef, NodeKind, OpRecord, RecordOp, RecordSource, StoredRecord
 export { DATA_COLUMNS, PARTITION_COLUMN, dataSchema, partitionColumns, schemaString } from './schema.js';
 export { encodeRecords, recordsToArrow } from './encode.js';
 export type { EncodedFile } from './encode.js';
-export { decodeRecords, readInlineContent } from './decode.js';
+export { decodeRecords, readChunkLists, readInlineContent } from './decode.js';
+export { newestRows, type NewestRows } from './newest.js';
 export type { DecodeOptions } from './decode.js';
 export { recordStats } from './stats.js';
 export { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, ROOT_ID, pondMetadata, rootRecord } from './pondTable.js';

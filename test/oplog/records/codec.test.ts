@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecords, encodeRecords, readInlineContent, schemaString, type OpRecord } from '../../../src/oplog/records/index.js';
+import { decodeRecords, encodeRecords, readChunkLists, readInlineContent, schemaString, type OpRecord } from '../../../src/oplog/records/index.js';
 import { isPondError } from '../../../src/errors.js';
 
 function base(i: number): OpRecord {
@@ -47,6 +47,21 @@ describe('records codec', () => {
     expect(readInlineContent(bytes, 2001)).toEqual(new Uint8Array([2001 & 255, 7]));
     expect(readInlineContent(bytes, 2000)).toBeNull();
     expect(() => readInlineContent(bytes, 3000)).toThrow();
+  });
+
+  it('reads the chunk lists of chosen rows, one by one or in one pass', () => {
+    const refs = (i: number, n: number): OpRecord['chunks'] => Array.from({ length: n }, (_, k) => ({ sha256: (i * 1000 + k).toString(16).padStart(64, '0'), size: k + 1 }));
+    const rows = Array.from({ length: 40 }, (_, i) => ({ ...base(i), chunks: i % 3 === 0 ? null : refs(i, i + 1) }));
+    const { bytes } = encodeRecords(rows);
+    expect(decodeRecords(bytes, { withChunks: false }).every((r) => r.chunks === null)).toBe(true);
+    const few = [0, 5, 39];
+    const many = Array.from({ length: 20 }, (_, k) => 2 * k);
+    for (const pick of [few, many]) {
+      const got = readChunkLists(bytes, pick);
+      expect([...got.keys()]).toEqual(pick);
+      for (const r of pick) expect(got.get(r)).toEqual(rows[r]!.chunks);
+    }
+    expect(() => readChunkLists(bytes, [40])).toThrow();
   });
 
   it('keeps microseconds of timestamps', () => {
