@@ -30,7 +30,7 @@ const OPTIONAL = 1;
 const REPEATED = 2;
 /** zstd level parquet-rs uses for Compression::ZSTD by default. */
 const ZSTD_LEVEL = 1;
-/** Longest min/max statistic written; longer values get no min/max (as good as unknown). */
+/** Longest min/max statistic (parquet-rs's default truncation): longer ones are cut to a bound. */
 const STAT_MAX_BYTES = 64;
 
 interface Leaf {
@@ -62,7 +62,7 @@ const LEAVES: Leaf[] = DATA_COLUMNS.flatMap(([name, t]): Leaf[] => {
 });
 
 /** Statistics of one column chunk: min/max as Parquet's PLAIN bytes, or absent. */
-interface Stats { nullCount: number; min?: Uint8Array; max?: Uint8Array }
+interface Stats { nullCount: number; min?: Uint8Array; max?: Uint8Array; minExact?: boolean; maxExact?: boolean }
 
 interface Page { values: number; stats: Stats }
 
@@ -126,13 +126,50 @@ class ValueWriter {
       s.min = le32(this.minNum); s.max = le32(this.maxNum);
     } else if (this.leaf.phys === 'int64' && this.minNum <= this.maxNum) {
       s.min = le64(this.minNum); s.max = le64(this.maxNum);
-    } else if (this.leaf.phys === 'utf8' && this.minAt >= 0 && this.minLen <= STAT_MAX_BYTES && this.maxLen <= STAT_MAX_BYTES) {
+    } else if (this.leaf.phys === 'utf8' && this.minAt >= 0) {
       const b = this.sink.buf;
-      s.min = Uint8Array.prototype.slice.call(b, this.minAt, this.minAt + this.minLen);
-      s.max = Uint8Array.prototype.slice.call(b, this.maxAt, this.maxAt + this.maxLen);
+      const min = b.toString('utf8', this.minAt, this.minAt + this.minLen);
+      const max = b.toString('utf8', this.maxAt, this.maxAt + this.maxLen);
+      const lower = truncateUtf8(min);
+      const upper = max.length === truncateUtf8(max).length ? max : incrementUtf8(truncateUtf8(max)) ?? max;
+      s.min = Buffer.from(lower, 'utf8');
+      s.max = Buffer.from(upper, 'utf8');
+      s.minExact = lower === min;
+      s.maxExact = upper === max;
     }
     return s;
   }
+}
+
+/** The longest prefix of whole characters within STAT_MAX_BYTES: still a lower bound. */
+function truncateUtf8(s: string): string {
+  if (s.length * 3 <= STAT_MAX_BYTES || Buffer.byteLength(s) <= STAT_MAX_BYTES) return s;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + n > STAT_MAX_BYTES) break;
+    bytes += n;
+    end += ch.length;
+  }
+  return s.slice(0, end);
+}
+
+/**
+ * An upper bound of every string starting with `s`: the last character that can grow
+ * without changing its UTF-8 width is incremented and what follows it dropped (as
+ * parquet-rs truncates max statistics); undefined when no character can.
+ */
+function incrementUtf8(s: string): string | undefined {
+  const chars = [...s];
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const cp = chars[i]!.codePointAt(0)!;
+    const next = cp + 1 === 0xd800 ? 0xe000 : cp + 1;
+    const width = (c: number): number => (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
+    if (next <= 0x10ffff && width(next) === width(cp)) return chars.slice(0, i).join('') + String.fromCodePoint(next);
+  }
+  return undefined;
 }
 
 function le32(v: number): Uint8Array { const s = new ByteSink(4); s.i32le(v); return s.view(); }
@@ -288,8 +325,8 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
     if (min && max) {
       out.binary(5, max);
       out.binary(6, min);
-      out.bool(7, true);
-      out.bool(8, true);
+      out.bool(7, c.stats.maxExact ?? true);
+      out.bool(8, c.stats.minExact ?? true);
     }
     out.end();
     out.end();
