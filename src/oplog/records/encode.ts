@@ -5,12 +5,10 @@ import * as pq from 'parquet-wasm';
 import { PondError } from '../../errors.js';
 import type { OpRecord } from './OpRecord.js';
 import { binaryData, chunksData, int32Data, int64Data, timestampData, utf8Data } from './build.js';
-import { encodeSmallParquet } from './smallParquet.js';
+import { DICTIONARY_COLUMNS, DICTIONARY_MIN_ROWS, JS_MAX_ROWS, encodeSmallParquet } from './smallParquet.js';
 import { recordStats } from './stats.js';
 import { DATA_COLUMNS, dataSchema } from './schema.js';
 
-const DICTIONARY_COLUMNS = ['kind', 'op', 'child_part', 'mode', 'uid', 'gid'];
-const DICTIONARY_MIN_ROWS = 256;
 
 export interface EncodedFile {
   bytes: Uint8Array;
@@ -58,9 +56,9 @@ export function recordsToArrow(rows: ReadonlyArray<Row>): arrow.Table {
 
 /** Encodes rows (all of one partition; their part_id is not stored) as a Parquet file. */
 export function encodeRecords(rows: ReadonlyArray<Row>): EncodedFile {
-  // Below the dictionary threshold parquet-wasm writes plain pages only, which the JS
-  // writer produces at a fraction of the cost (smallParquet.ts).
-  if (rows.length < DICTIONARY_MIN_ROWS) return { bytes: encodeSmallParquet(rows), stats: recordStats(rows) };
+  // Up to JS_MAX_ROWS parquet-wasm writes one page per column, which the JS writer
+  // produces at a fraction of the cost (smallParquet.ts).
+  if (rows.length <= JS_MAX_ROWS) return { bytes: encodeSmallParquet(rows), stats: recordStats(rows) };
   return { bytes: encodeWithParquetWasm(rows), stats: recordStats(rows) };
 }
 

@@ -1,11 +1,12 @@
-// Records -> Parquet written directly in JS, for small partitions. parquet-wasm costs
-// ~1.5 ms per file whatever its size (Arrow IPC in, writer setup and a fresh zstd context
-// for each of 22 columns); an import touching 1,000 directories writes 1,000 files of
-// ~20 rows. This writer produces what parquet-wasm produces for such files: the same
-// schema (types, logical and converted types, repetition, the ARROW:schema key so Arrow
-// readers restore the exact Arrow types), one row group, one PLAIN v1 data page per
-// column, RLE levels, zstd level 1 per page, column statistics. Files with dictionary
-// columns (DICTIONARY_MIN_ROWS rows and more) stay with parquet-wasm.
+// Records -> Parquet written directly in JS, for partitions up to JS_MAX_ROWS rows.
+// parquet-wasm costs ~1.5 ms per file whatever its size (Arrow IPC in, writer setup, a
+// fresh zstd context for each of 22 columns); an import touching 1,000 directories writes
+// 1,000 files of ~20 rows. This writer produces what parquet-wasm produces for such files:
+// the same schema (types, logical and converted types, repetition, the ARROW:schema key so
+// Arrow readers restore the exact Arrow types), one row group, one v1 data page per column
+// (PLAIN; dictionary-encoded for DICTIONARY_COLUMNS from DICTIONARY_MIN_ROWS rows), RLE
+// levels, zstd level 1 per page, and the same column statistics (no min/max on content).
+// Larger files, which parquet-rs splits into pages, stay with parquet-wasm.
 import * as arrow from 'apache-arrow';
 import zstd from 'zstd-napi';
 import { PondError } from '../../errors.js';
@@ -21,6 +22,7 @@ type Phys = 'utf8' | 'binary' | 'int32' | 'int64';
 const TYPE = { int32: 1, int64: 2, utf8: 6, binary: 6 } as const;
 const PLAIN = 0;
 const RLE = 3;
+const RLE_DICTIONARY = 8;
 const ZSTD = 6;
 const CONVERTED_UTF8 = 0;
 const CONVERTED_LIST = 3;
@@ -28,6 +30,11 @@ const CONVERTED_TIMESTAMP_MICROS = 10;
 const REQUIRED = 0;
 const OPTIONAL = 1;
 const REPEATED = 2;
+/** Columns whose values repeat: dictionary-encoded in files of DICTIONARY_MIN_ROWS rows or more. */
+export const DICTIONARY_COLUMNS = new Set(['kind', 'op', 'child_part', 'mode', 'uid', 'gid']);
+export const DICTIONARY_MIN_ROWS = 256;
+/** parquet-rs's write batch: up to this many rows every column is one page. */
+export const JS_MAX_ROWS = 1024;
 /** zstd level parquet-rs uses for Compression::ZSTD by default. */
 const ZSTD_LEVEL = 1;
 /** Longest min/max statistic (parquet-rs's default truncation): longer ones are cut to a bound. */
@@ -175,18 +182,23 @@ function incrementUtf8(s: string): string | undefined {
 function le32(v: number): Uint8Array { const s = new ByteSink(4); s.i32le(v); return s.view(); }
 function le64(v: number): Uint8Array { const s = new ByteSink(8); s.i64le(v); return s.view(); }
 
-/** RLE/bit-packed hybrid levels (RLE runs only), 4-byte length prefix as in v1 pages. */
+/** RLE/bit-packed hybrid, RLE runs only, each value in `width` bytes (little-endian). */
+function writeRle(sink: ByteSink, values: ArrayLike<number>, count: number, width: number): void {
+  for (let i = 0; i < count;) {
+    const v = values[i]!;
+    let j = i + 1;
+    while (j < count && values[j] === v) j++;
+    sink.varint((j - i) * 2);
+    for (let b = 0; b < width; b++) sink.u8((v >>> (8 * b)) & 0xff);
+    i = j;
+  }
+}
+
+/** Levels (bit width <= 2, so one byte per run value), 4-byte length prefix as in v1 pages. */
 function writeLevels(sink: ByteSink, levels: Uint8Array, count: number): void {
   const at = sink.pos;
   sink.u32le(0);
-  for (let i = 0; i < count;) {
-    const v = levels[i]!;
-    let j = i + 1;
-    while (j < count && levels[j] === v) j++;
-    sink.varint((j - i) * 2);
-    sink.u8(v); // bit width <= 2: one byte per run value
-    i = j;
-  }
+  writeRle(sink, levels, count, 1);
   sink.buf.writeUInt32LE(sink.pos - at - 4, at);
 }
 
@@ -212,6 +224,42 @@ function flatPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, levels: 
     else values.nulls++;
   }
   return { values: n, stats: values.stats() };
+}
+
+/**
+ * A dictionary-encoded column, as parquet-rs writes the DICTIONARY_COLUMNS of a file of
+ * DICTIONARY_MIN_ROWS rows or more: the distinct values in first-seen order (PLAIN) into
+ * `dict`, then the data page: levels, index bit width, RLE indices.
+ */
+function dictPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, dict: ByteSink, levels: Uint8Array): Page & { dictValues: number } {
+  const key = leaf.column as keyof Row;
+  const n = rows.length;
+  const values = new ValueWriter(dict, leaf);
+  const index = new Map<unknown, number>();
+  const ids = new Uint32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = rows[i]![key];
+    if (v === null || v === undefined) {
+      if (leaf.required) throw new PondError('EINVAL', `record column ${leaf.column} must not be null`, { op: 'encode' });
+      levels[i] = 0;
+      values.nulls++;
+      continue;
+    }
+    levels[i] = 1;
+    let id = index.get(v);
+    if (id === undefined) {
+      values.write(v); // validates the value, once per distinct value
+      id = index.size;
+      index.set(v, id);
+    }
+    ids[m++] = id;
+  }
+  if (!leaf.required) writeLevels(sink, levels, n);
+  const bitWidth = Math.max(1, Math.ceil(Math.log2(Math.max(index.size, 1))));
+  sink.u8(bitWidth);
+  writeRle(sink, ids, m, (bitWidth + 7) >> 3);
+  return { values: n, stats: values.stats(), dictValues: index.size };
 }
 
 /**
@@ -250,38 +298,73 @@ function chunkPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, lv: Ret
   return { values: lv.count, stats: values.stats() };
 }
 
-interface Written { leaf: Leaf; offset: number; values: number; compressed: number; uncompressed: number; stats: Stats }
+interface Written {
+  leaf: Leaf; offset: number; dictOffset?: number; values: number; compressed: number; uncompressed: number; stats: Stats;
+}
 
-/** Encodes rows (all of one partition; their part_id is not stored) as a Parquet file. */
-export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
-  const out = new ByteSink(64 * 1024);
-  out.bytes(MAGIC);
-  const page = new ByteSink(16 * 1024);
-  const levels = new Uint8Array(rows.length);
-  let chunkLv: ReturnType<typeof chunkLevels> | undefined;
-  const written: Written[] = [];
-  for (const leaf of LEAVES) {
-    page.pos = 0;
-    let p: Page;
-    if (leaf.path.length > 1) p = chunkPage(rows, leaf, page, (chunkLv ??= chunkLevels(rows)));
-    else p = flatPage(rows, leaf, page, levels);
-    const raw = page.view();
-    const z = zstd.compress(raw, { compressionLevel: ZSTD_LEVEL });
-    const offset = out.pos;
-    out.begin(); // PageHeader
+/** Compresses `raw` and writes it behind a PageHeader: a data page, or a dictionary page. */
+function writePage(out: ByteSink, raw: Uint8Array, page: { values: number; encoding: number } | { dictValues: number }): { compressed: number; uncompressed: number } {
+  const z = zstd.compress(raw, { compressionLevel: ZSTD_LEVEL });
+  const at = out.pos;
+  out.begin(); // PageHeader
+  if ('dictValues' in page) {
+    out.i32(1, 2); // DICTIONARY_PAGE
+    out.i32(2, raw.length);
+    out.i32(3, z.length);
+    out.struct(7); // DictionaryPageHeader
+    out.i32(1, page.dictValues);
+    out.i32(2, PLAIN);
+    out.end();
+  } else {
     out.i32(1, 0); // DATA_PAGE
     out.i32(2, raw.length);
     out.i32(3, z.length);
     out.struct(5); // DataPageHeader
-    out.i32(1, p.values);
-    out.i32(2, PLAIN);
+    out.i32(1, page.values);
+    out.i32(2, page.encoding);
     out.i32(3, RLE);
     out.i32(4, RLE);
     out.end();
-    out.end();
-    const header = out.pos - offset;
-    out.bytes(z);
-    written.push({ leaf, offset, values: p.values, compressed: header + z.length, uncompressed: header + raw.length, stats: p.stats });
+  }
+  out.end();
+  const header = out.pos - at;
+  out.bytes(z);
+  return { compressed: header + z.length, uncompressed: header + raw.length };
+}
+
+/**
+ * Encodes rows (all of one partition; their part_id is not stored) as a Parquet file.
+ * Up to JS_MAX_ROWS rows: parquet-rs too writes every column as one page then.
+ */
+export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
+  if (rows.length > JS_MAX_ROWS) throw new PondError('EINVAL', `${rows.length} rows exceed ${JS_MAX_ROWS} for one page per column`, { op: 'encode' });
+  const out = new ByteSink(64 * 1024);
+  out.bytes(MAGIC);
+  const page = new ByteSink(16 * 1024);
+  const dict = new ByteSink(1024);
+  const levels = new Uint8Array(rows.length);
+  const useDict = rows.length >= DICTIONARY_MIN_ROWS;
+  let chunkLv: ReturnType<typeof chunkLevels> | undefined;
+  const written: Written[] = [];
+  for (const leaf of LEAVES) {
+    page.pos = 0;
+    if (useDict && DICTIONARY_COLUMNS.has(leaf.column)) {
+      dict.pos = 0;
+      const p = dictPage(rows, leaf, page, dict, levels);
+      const dictOffset = out.pos;
+      const d = writePage(out, dict.view(), p);
+      const offset = out.pos;
+      const w = writePage(out, page.view(), { values: p.values, encoding: RLE_DICTIONARY });
+      written.push({
+        leaf, offset, dictOffset, values: p.values, stats: p.stats,
+        compressed: d.compressed + w.compressed, uncompressed: d.uncompressed + w.uncompressed,
+      });
+      continue;
+    }
+    const p = leaf.path.length > 1 ? chunkPage(rows, leaf, page, (chunkLv ??= chunkLevels(rows))) : flatPage(rows, leaf, page, levels);
+    const offset = out.pos;
+    const w = writePage(out, page.view(), { values: p.values, encoding: PLAIN });
+    written.push({ leaf, offset, values: p.values, stats: p.stats, ...w });
   }
   const footerAt = out.pos;
   writeFooter(out, rows.length, written);
@@ -309,13 +392,14 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
     out.i64(2, 0);
     out.struct(3); // ColumnMetaData
     out.i32(1, TYPE[c.leaf.phys]);
-    out.i32List(2, [PLAIN, RLE]);
+    out.i32List(2, c.dictOffset === undefined ? [PLAIN, RLE] : [PLAIN, RLE, RLE_DICTIONARY]);
     out.stringList(3, c.leaf.path);
     out.i32(4, ZSTD);
     out.i64(5, c.values);
     out.i64(6, c.uncompressed);
     out.i64(7, c.compressed);
     out.i64(9, c.offset);
+    if (c.dictOffset !== undefined) out.i64(11, c.dictOffset);
     out.struct(12); // Statistics
     const { min, max } = c.stats;
     // The deprecated min/max too for integers (signed order either way), as parquet-rs does.

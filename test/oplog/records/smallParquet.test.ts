@@ -22,7 +22,7 @@ function row(i: number, over: Partial<OpRecord> = {}): OpRecord {
 
 /** Rows covering every column, null pattern and list shape the writer handles. */
 function sample(): OpRecord[] {
-  const big = new Uint8Array(70_000).map((_, k) => (k * 31) & 255);
+  const big = new Uint8Array(20_000).map((_, k) => (k * 31) & 255);
   return [
     row(0, { content: new Uint8Array([1, 2, 3]) }),
     row(1, { kind: 'directory', mode: 0o40755, nlink: 2, size: 0, sha256: null, uid: 4294967295, gid: 2147483648 }),
@@ -38,9 +38,21 @@ function sample(): OpRecord[] {
   ];
 }
 
+/** A directory of 300 files: 601 rows, so the repeating columns are dictionary-encoded. */
+function bigDirectory(): OpRecord[] {
+  const rows: OpRecord[] = [row(0, { kind: 'directory', mode: 0o40755, nlink: 2, size: 0, sha256: null })];
+  for (let k = 1; k <= 300; k++) {
+    rows.push(row(k, { content: new Uint8Array([k & 255, 1]), mode: k % 7 ? 0o100644 : 0o100755, uid: k % 50 ? 1000 : null }));
+    rows.push(row(1000 + k, { name: `f${k}`, child_id: row(k).node_id, child_part: k % 100 ? 'aaaaaaaaaaaaaaaa' : 'bbbbbbbbbbbbbbbb',
+      op: k % 3 ? 'create' : 'update', kind: k % 11 ? 'file' : 'symlink', mode: null, uid: null, gid: null, nlink: null,
+      atime: null, mtime: null, ctime: null, size: null, sha256: null }));
+  }
+  return rows;
+}
+
 describe('direct Parquet writer for small partitions', () => {
-  it('writes what parquet-wasm writes, as our reader sees it', () => {
-    const rows = sample();
+  it.each([['38 rows', sample], ['601 rows', bigDirectory]])('writes what parquet-wasm writes, as our reader sees it (%s)', (_, make) => {
+    const rows = make();
     const small = encodeSmallParquet(rows);
     const wasm = encodeWithParquetWasm(rows);
     expect(decodeRecords(small, { withContent: true, partId: 'p' })).toEqual(rows);
@@ -54,6 +66,10 @@ describe('direct Parquet writer for small partitions', () => {
     expect(schema(encodeSmallParquet(rows))).toBe(schema(encodeWithParquetWasm(rows)));
   });
 
+  it('leaves files of more than 1,024 rows to parquet-wasm', () => {
+    expect(() => encodeSmallParquet(Array.from({ length: 1025 }, (_, k) => row(k)))).toThrow(/1024/);
+  });
+
   it('rejects bad values with EINVAL', () => {
     const cases: Array<Partial<OpRecord>> = [
       { size: 2 ** 53 }, { uid: -1 }, { mode: 1.5 }, { node_id: null as unknown as string }, { kind: undefined as unknown as 'file' },
@@ -61,14 +77,16 @@ describe('direct Parquet writer for small partitions', () => {
       { chunks: 'x' as unknown as [] },
     ];
     for (const c of cases) {
-      try { encodeSmallParquet([row(0), row(1, c)]); expect.fail(`no error for ${JSON.stringify(c)}`); } catch (err) {
-        expect(isPondError(err, 'EINVAL')).toBe(true);
+      for (const rows of [[row(0), row(1, c)], bigDirectory().map((r, k) => (k === 400 ? { ...r, ...c } : r))]) {
+        try { encodeSmallParquet(rows); expect.fail(`no error for ${JSON.stringify(c)}`); } catch (err) {
+          expect(isPondError(err, 'EINVAL')).toBe(true);
+        }
       }
     }
   });
 
-  it('is read by DuckDB with the same schema, values and statistics as parquet-wasm output', async () => {
-    const rows = sample();
+  it.each([['38 rows', sample], ['601 rows', bigDirectory]])('is read by DuckDB like parquet-wasm output: schema, values, encodings, statistics (%s)', async (_, make) => {
+    const rows = make();
     const dir = mkdtempSync(join(tmpdir(), 'pond-small-parquet-'));
     const small = join(dir, 'small.parquet');
     const wasm = join(dir, 'wasm.parquet');
@@ -83,8 +101,8 @@ describe('direct Parquet writer for small partitions', () => {
         (f: string) => `SELECT *, epoch_us("timestamp") ts, epoch_us(atime) a, epoch_us(mtime) m FROM read_parquet('${f}') ORDER BY node_id`,
         // Filters DuckDB may answer from min/max statistics: a wrong bound loses rows.
         (f: string) => `SELECT node_id FROM read_parquet('${f}') WHERE node_id = '${rows[5]!.node_id}' OR uid = -1 OR size = ${2 ** 40} OR name = 'n29'`,
-        (f: string) => `SELECT path_in_schema, num_values, stats_null_count, stats_min_value, stats_max_value
-          FROM parquet_metadata('${f}') WHERE path_in_schema <> 'content' ORDER BY column_id`,
+        (f: string) => `SELECT path_in_schema, num_values, stats_null_count, stats_min_value, stats_max_value, encodings,
+          dictionary_page_offset IS NULL no_dict FROM parquet_metadata('${f}') WHERE path_in_schema <> 'content' ORDER BY column_id`,
       ]) {
         expect(await all(q(small))).toBe(await all(q(wasm)));
       }
