@@ -117,7 +117,17 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
   const total = items.reduce((n, i) => n + (i.kind === 'file' ? Number(i.st.size) : 0), 0);
   const bar = progress('import', total);
   const linked = new Map<string, string>();
-  const dirs: Array<{ node: Node; st: BigIntStats }> = [];
+  // Directories whose subtree is still being imported, outermost first. Items come parents
+  // first, depth first, so a directory is complete once an item outside it comes; its
+  // times are set then (adding entries changed them), and an intermediate flush does not
+  // leave every directory to be written again by the last one.
+  const open: Array<{ path: string; node: Node; st: BigIntStats }> = [];
+  const closeDirs = (next: string | undefined): void => {
+    for (let top = open.at(-1); top && !(next !== undefined && isUnder(next, top.path)); top = open.at(-1)) {
+      setMeta(fs, top.node, top.st);
+      open.pop();
+    }
+  };
   let pending = 0;
   // Small files are read ahead, up to READ_AHEAD at a time, while the namespace work
   // (all in memory) goes on in order: a tree of small files is bound by disk latency.
@@ -138,10 +148,11 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
       const item = items[index]!;
       readAhead(index + READ_AHEAD);
       const { host, pond: p, st } = item;
+      closeDirs(p);
       const owner: Caller = { uid: Number(st.uid), gid: Number(st.gid) };
       if (item.kind === 'directory') {
         const node = item.existing ?? (await fs.mkdir(p, Number(st.mode) & 0o7777, owner));
-        dirs.push({ node, st });
+        open.push({ path: p, node, st });
         counts.dirs++;
         continue;
       }
@@ -182,8 +193,7 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
         pending = 0;
       }
     }
-    // Directories last, deepest first: adding their entries changed their times.
-    for (const { node, st } of dirs.reverse()) setMeta(fs, node, st);
+    closeDirs(undefined);
   } finally {
     bar.stop();
   }
@@ -196,6 +206,11 @@ async function readSmall(host: string): Promise<Uint8Array> {
   } catch (err) {
     throw toPondError(err, 'import', host);
   }
+}
+
+/** Whether pond path `path` lies strictly inside directory `dir` (both normalized). */
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(dir === '/' ? '/' : `${dir}/`) && path !== dir;
 }
 
 function ms(ns: bigint): number {
