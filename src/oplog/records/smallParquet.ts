@@ -47,14 +47,17 @@ interface Leaf {
   timestamp: boolean;
   unsigned: boolean;
   required: boolean;
+  /** path, UTF-8 encoded once for the footers. */
+  pathBytes: Buffer[];
 }
 
 const NULLABLE = new Map(dataSchema.fields.map((f) => [f.name, f.nullable]));
 
 const LEAVES: Leaf[] = DATA_COLUMNS.flatMap(([name, t]): Leaf[] => {
-  const leaf = (phys: Phys, extra: Partial<Leaf> = {}): Leaf => ({
-    column: name, path: [name], phys, timestamp: false, unsigned: false, required: !NULLABLE.get(name), ...extra,
-  });
+  const leaf = (phys: Phys, extra: Partial<Leaf> = {}): Leaf => {
+    const l = { column: name, path: [name], phys, timestamp: false, unsigned: false, required: !NULLABLE.get(name), ...extra };
+    return { ...l, pathBytes: l.path.map((p) => Buffer.from(p)) };
+  };
   switch (t) {
     case 'string': return [leaf('utf8')];
     case 'binary': return [leaf('binary')];
@@ -133,6 +136,10 @@ class ValueWriter {
       s.min = le32(this.minNum); s.max = le32(this.maxNum);
     } else if (this.leaf.phys === 'int64' && this.minNum <= this.maxNum) {
       s.min = le64(this.minNum); s.max = le64(this.maxNum);
+    } else if (this.leaf.phys === 'utf8' && this.minAt >= 0 && this.minLen <= STAT_MAX_BYTES && this.maxLen <= STAT_MAX_BYTES) {
+      const b = this.sink.buf;
+      s.min = Uint8Array.prototype.slice.call(b, this.minAt, this.minAt + this.minLen);
+      s.max = Uint8Array.prototype.slice.call(b, this.maxAt, this.maxAt + this.maxLen);
     } else if (this.leaf.phys === 'utf8' && this.minAt >= 0) {
       const b = this.sink.buf;
       const min = b.toString('utf8', this.minAt, this.minAt + this.minLen);
@@ -304,7 +311,7 @@ interface Written {
 
 /** Compresses `raw` and writes it behind a PageHeader: a data page, or a dictionary page. */
 function writePage(out: ByteSink, raw: Uint8Array, page: { values: number; encoding: number } | { dictValues: number }): { compressed: number; uncompressed: number } {
-  const z = zstd.compress(raw, { compressionLevel: ZSTD_LEVEL });
+  const z = compressor().compress(raw);
   const at = out.pos;
   out.begin(); // PageHeader
   if ('dictValues' in page) {
@@ -338,10 +345,8 @@ function writePage(out: ByteSink, raw: Uint8Array, page: { values: number; encod
  */
 export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
   if (rows.length > JS_MAX_ROWS) throw new PondError('EINVAL', `${rows.length} rows exceed ${JS_MAX_ROWS} for one page per column`, { op: 'encode' });
-  const out = new ByteSink(64 * 1024);
+  const { out, page, dict } = sinks();
   out.bytes(MAGIC);
-  const page = new ByteSink(16 * 1024);
-  const dict = new ByteSink(1024);
   const levels = new Uint8Array(rows.length);
   const useDict = rows.length >= DICTIONARY_MIN_ROWS;
   let chunkLv: ReturnType<typeof chunkLevels> | undefined;
@@ -370,7 +375,30 @@ export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
   writeFooter(out, rows.length, written);
   out.u32le(out.pos - footerAt);
   out.bytes(MAGIC);
-  return Uint8Array.prototype.slice.call(out.buf, 0, out.pos);
+  const file = Uint8Array.prototype.slice.call(out.buf, 0, out.pos);
+  // Keep the buffers for the next file unless one partition made them large.
+  if (out.buf.length + page.buf.length > SINK_KEEP_BYTES) scratch = undefined;
+  return file;
+}
+
+/** Scratch buffers reused from file to file (encoding is synchronous: one file at a time). */
+let scratch: { out: ByteSink; page: ByteSink; dict: ByteSink } | undefined;
+const SINK_KEEP_BYTES = 4 * 1024 * 1024;
+
+function sinks(): { out: ByteSink; page: ByteSink; dict: ByteSink } {
+  scratch ??= { out: new ByteSink(64 * 1024), page: new ByteSink(16 * 1024), dict: new ByteSink(1024) };
+  for (const s of Object.values(scratch)) s.reset();
+  return scratch;
+}
+
+let zstdCompressor: zstd.Compressor | undefined;
+
+function compressor(): zstd.Compressor {
+  if (!zstdCompressor) {
+    zstdCompressor = new zstd.Compressor();
+    zstdCompressor.setParameters({ compressionLevel: ZSTD_LEVEL });
+  }
+  return zstdCompressor;
 }
 
 const MAGIC = Buffer.from('PAR1', 'latin1');
@@ -378,7 +406,8 @@ const MAGIC = Buffer.from('PAR1', 'latin1');
 function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
   out.begin(); // FileMetaData
   out.i32(1, 1);
-  writeSchema(out);
+  const schema = schemaElements();
+  out.structListBytes(2, schema.count, schema.bytes);
   out.i64(3, numRows);
   out.structList(4, 1);
   out.begin(); // RowGroup
@@ -393,7 +422,7 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
     out.struct(3); // ColumnMetaData
     out.i32(1, TYPE[c.leaf.phys]);
     out.i32List(2, c.dictOffset === undefined ? [PLAIN, RLE] : [PLAIN, RLE, RLE_DICTIONARY]);
-    out.stringList(3, c.leaf.path);
+    out.binaryList(3, c.leaf.pathBytes);
     out.i32(4, ZSTD);
     out.i64(5, c.values);
     out.i64(6, c.uncompressed);
@@ -424,10 +453,10 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
   out.end();
   out.structList(5, 1);
   out.begin(); // KeyValue
-  out.string(1, 'ARROW:schema');
-  out.string(2, arrowSchemaBase64());
+  out.binary(1, ARROW_SCHEMA_KEY);
+  out.binary(2, arrowSchemaBase64());
   out.end();
-  out.string(6, 'pond');
+  out.binary(6, CREATED_BY);
   out.structList(7, cols.length);
   for (let i = 0; i < cols.length; i++) {
     out.begin(); // ColumnOrder
@@ -438,7 +467,21 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
   out.end();
 }
 
-function writeSchema(out: ByteSink): void {
+const CREATED_BY = Buffer.from('pond');
+let schemaBytes: { count: number; bytes: Uint8Array } | undefined;
+
+/** The SchemaElement list of the footer, the same for every file: encoded once. */
+function schemaElements(): { count: number; bytes: Uint8Array } {
+  if (!schemaBytes) {
+    const sink = new ByteSink();
+    const count = writeSchema(sink);
+    schemaBytes = { count, bytes: Uint8Array.prototype.slice.call(sink.buf, 0, sink.pos) };
+  }
+  return schemaBytes;
+}
+
+/** Writes the schema's elements (depth first, as Parquet lists them); returns how many. */
+function writeSchema(out: ByteSink): number {
   const elements: Array<(o: ByteSink) => void> = [(o) => { o.string(4, 'arrow_schema'); o.i32(5, DATA_COLUMNS.length); }];
   for (const leaf of LEAVES) {
     if (leaf.path.length > 1) {
@@ -455,8 +498,8 @@ function writeSchema(out: ByteSink): void {
     }
     elements.push((o) => primitive(o, leaf, leaf.column));
   }
-  out.structList(2, elements.length);
   for (const e of elements) { out.begin(); e(out); out.end(); }
+  return elements.length;
 }
 
 function primitive(o: ByteSink, leaf: Leaf, name: string): void {
@@ -475,17 +518,18 @@ function primitive(o: ByteSink, leaf: Leaf, name: string): void {
   }
 }
 
-let arrowSchema: string | undefined;
+const ARROW_SCHEMA_KEY = Buffer.from('ARROW:schema');
+let arrowSchema: Buffer | undefined;
 
 /**
  * The ARROW:schema footer key: the Arrow IPC schema message (continuation marker, length,
  * flatbuffer), base64, as arrow-rs writes it; Arrow readers take field types from it.
  */
-function arrowSchemaBase64(): string {
+function arrowSchemaBase64(): Buffer {
   if (arrowSchema === undefined) {
     const ipc = arrow.tableToIPC(new arrow.Table(dataSchema), 'stream');
     const len = new DataView(ipc.buffer, ipc.byteOffset, ipc.byteLength).getInt32(4, true);
-    arrowSchema = Buffer.from(ipc.subarray(0, 8 + len)).toString('base64');
+    arrowSchema = Buffer.from(Buffer.from(ipc.subarray(0, 8 + len)).toString('base64'));
   }
   return arrowSchema;
 }

@@ -23,6 +23,13 @@ export class ByteSink {
     this.buf = next;
   }
 
+  /** Empties the sink for reuse (keeping its buffer). */
+  reset(): void {
+    this.pos = 0;
+    this.lastField = 0;
+    this.fieldStack.length = 0;
+  }
+
   /** The bytes written so far (a view: copy before reusing the sink). */
   view(): Buffer { return this.buf.subarray(0, this.pos); }
 
@@ -98,13 +105,19 @@ export class ByteSink {
     for (const v of values) this.varint(zigzag(v));
   }
 
-  stringList(id: number, values: readonly string[]): void {
+  binaryList(id: number, values: readonly Uint8Array[]): void {
     this.listHeader(id, values.length, CType.BINARY);
-    for (const v of values) { const b = Buffer.from(v, 'utf8'); this.varint(b.length); this.bytes(b); }
+    for (const b of values) { this.varint(b.length); this.bytes(b); }
   }
 
   /** A list of `size` structs: write each with begin() ... end(). */
   structList(id: number, size: number): void { this.listHeader(id, size, CType.STRUCT); }
+
+  /** A list of `size` structs whose bytes were written beforehand (each begin() ... end()). */
+  structListBytes(id: number, size: number, body: Uint8Array): void {
+    this.listHeader(id, size, CType.STRUCT);
+    this.bytes(body);
+  }
 }
 
 /** ZigZag of a safe integer (i16/i32/i64 alike), without 32-bit overflow. */
