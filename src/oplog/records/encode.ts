@@ -56,8 +56,8 @@ export function recordsToArrow(rows: ReadonlyArray<Row>): arrow.Table {
 
 /** Encodes rows (all of one partition; their part_id is not stored) as a Parquet file. */
 export function encodeRecords(rows: ReadonlyArray<Row>): EncodedFile {
-  // Up to JS_MAX_ROWS parquet-wasm writes one page per column, which the JS writer
-  // produces at a fraction of the cost (smallParquet.ts).
+  // Up to JS_MAX_ROWS (one row group) the JS writer produces the same file at a fraction
+  // of the cost (smallParquet.ts).
   if (rows.length <= JS_MAX_ROWS) return { bytes: encodeSmallParquet(rows), stats: recordStats(rows) };
   return { bytes: encodeWithParquetWasm(rows), stats: recordStats(rows) };
 }

@@ -1,12 +1,12 @@
-// Records -> Parquet written directly in JS, for partitions up to JS_MAX_ROWS rows.
-// parquet-wasm costs ~1.5 ms per file whatever its size (Arrow IPC in, writer setup, a
-// fresh zstd context for each of 22 columns); an import touching 1,000 directories writes
-// 1,000 files of ~20 rows. This writer produces what parquet-wasm produces for such files:
-// the same schema (types, logical and converted types, repetition, the ARROW:schema key so
-// Arrow readers restore the exact Arrow types), one row group, one v1 data page per column
-// (PLAIN; dictionary-encoded for DICTIONARY_COLUMNS from DICTIONARY_MIN_ROWS rows), RLE
-// levels, zstd level 1 per page, and the same column statistics (no min/max on content).
-// Larger files, which parquet-rs splits into pages, stay with parquet-wasm.
+// Records -> Parquet written directly in JS. parquet-wasm costs ~1.5 ms per file whatever
+// its size (Arrow IPC in, writer setup, a fresh zstd context for each of 22 columns), and
+// an import touching 1,000 directories writes 1,000 files of ~20 rows. This writer
+// produces what parquet-wasm produces: the same schema (types, logical and converted
+// types, repetition, the ARROW:schema key so Arrow readers restore the exact Arrow types),
+// one row group, v1 data pages cut as parquet-rs cuts them (PLAIN; dictionary-encoded for
+// DICTIONARY_COLUMNS from DICTIONARY_MIN_ROWS rows), RLE levels, zstd level 1 per page,
+// and the same column statistics (no min/max on content). Files of more than one row
+// group stay with parquet-wasm.
 import * as arrow from 'apache-arrow';
 import zstd from 'zstd-napi';
 import { PondError } from '../../errors.js';
@@ -33,8 +33,11 @@ const REPEATED = 2;
 /** Columns whose values repeat: dictionary-encoded in files of DICTIONARY_MIN_ROWS rows or more. */
 export const DICTIONARY_COLUMNS = new Set(['kind', 'op', 'child_part', 'mode', 'uid', 'gid']);
 export const DICTIONARY_MIN_ROWS = 256;
-/** parquet-rs's write batch: up to this many rows every column is one page. */
-export const JS_MAX_ROWS = 1024;
+/** parquet-rs's row group size: larger files (several row groups) go to parquet-wasm. */
+export const JS_MAX_ROWS = 1024 * 1024;
+/** parquet-rs's write batch and data page size: a page ends after the batch that fills it. */
+const PAGE_BATCH_ROWS = 1024;
+const PAGE_BYTES = 1024 * 1024;
 /** zstd level parquet-rs uses for Compression::ZSTD by default. */
 const ZSTD_LEVEL = 1;
 /** Longest min/max statistic (parquet-rs's default truncation): longer ones are cut to a bound. */
@@ -81,8 +84,10 @@ class ValueWriter {
   nulls = 0;
   private minNum = Infinity;
   private maxNum = -Infinity;
-  private minAt = -1; private minLen = 0;
-  private maxAt = -1; private maxLen = 0;
+  // String min/max: offsets into the page being written, or into own copies (`minSrc`,
+  // `maxSrc`) once that page is done and its buffer reused.
+  private minAt = -1; private minLen = 0; private minSrc: Buffer | undefined;
+  private maxAt = -1; private maxLen = 0; private maxSrc: Buffer | undefined;
 
   constructor(private readonly sink: ByteSink, private readonly leaf: Leaf) {}
 
@@ -126,8 +131,19 @@ class ValueWriter {
   /** Byte strings compare unsigned, byte by byte (Parquet's order for UTF8). */
   private track(at: number, len: number): void {
     const b = this.sink.buf;
-    if (this.minAt < 0 || b.compare(b, this.minAt, this.minAt + this.minLen, at, at + len) < 0) { this.minAt = at; this.minLen = len; }
-    if (this.maxAt < 0 || b.compare(b, this.maxAt, this.maxAt + this.maxLen, at, at + len) > 0) { this.maxAt = at; this.maxLen = len; }
+    if (this.minAt < 0 || b.compare(this.minSrc ?? b, this.minAt, this.minAt + this.minLen, at, at + len) < 0) {
+      this.minAt = at; this.minLen = len; this.minSrc = undefined;
+    }
+    if (this.maxAt < 0 || b.compare(this.maxSrc ?? b, this.maxAt, this.maxAt + this.maxLen, at, at + len) > 0) {
+      this.maxAt = at; this.maxLen = len; this.maxSrc = undefined;
+    }
+  }
+
+  /** The page is written and its buffer will be reused: keep copies of min and max. */
+  pageDone(): void {
+    const b = this.sink.buf;
+    if (this.minAt >= 0 && !this.minSrc) { this.minSrc = Buffer.from(b.subarray(this.minAt, this.minAt + this.minLen)); this.minAt = 0; }
+    if (this.maxAt >= 0 && !this.maxSrc) { this.maxSrc = Buffer.from(b.subarray(this.maxAt, this.maxAt + this.maxLen)); this.maxAt = 0; }
   }
 
   stats(): Stats {
@@ -137,13 +153,11 @@ class ValueWriter {
     } else if (this.leaf.phys === 'int64' && this.minNum <= this.maxNum) {
       s.min = le64(this.minNum); s.max = le64(this.maxNum);
     } else if (this.leaf.phys === 'utf8' && this.minAt >= 0 && this.minLen <= STAT_MAX_BYTES && this.maxLen <= STAT_MAX_BYTES) {
-      const b = this.sink.buf;
-      s.min = Uint8Array.prototype.slice.call(b, this.minAt, this.minAt + this.minLen);
-      s.max = Uint8Array.prototype.slice.call(b, this.maxAt, this.maxAt + this.maxLen);
+      s.min = Uint8Array.prototype.slice.call(this.minSrc ?? this.sink.buf, this.minAt, this.minAt + this.minLen);
+      s.max = Uint8Array.prototype.slice.call(this.maxSrc ?? this.sink.buf, this.maxAt, this.maxAt + this.maxLen);
     } else if (this.leaf.phys === 'utf8' && this.minAt >= 0) {
-      const b = this.sink.buf;
-      const min = b.toString('utf8', this.minAt, this.minAt + this.minLen);
-      const max = b.toString('utf8', this.maxAt, this.maxAt + this.maxLen);
+      const min = (this.minSrc ?? this.sink.buf).toString('utf8', this.minAt, this.minAt + this.minLen);
+      const max = (this.maxSrc ?? this.sink.buf).toString('utf8', this.maxAt, this.maxAt + this.maxLen);
       const lower = truncateUtf8(min);
       const upper = max.length === truncateUtf8(max).length ? max : incrementUtf8(truncateUtf8(max)) ?? max;
       s.min = Buffer.from(lower, 'utf8');
@@ -209,28 +223,26 @@ function writeLevels(sink: ByteSink, levels: Uint8Array, count: number): void {
   sink.buf.writeUInt32LE(sink.pos - at - 4, at);
 }
 
-/** The uncompressed v1 page of a top-level column into `sink`. */
-function flatPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, levels: Uint8Array): Page {
+/** The uncompressed v1 page of rows [start, end) of a top-level column into `sink`. */
+function flatPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, levels: Uint8Array, values: ValueWriter, start: number, end: number): number {
   const key = leaf.column as keyof Row;
-  const n = rows.length;
-  const values = new ValueWriter(sink, leaf);
   if (leaf.required) {
-    for (let i = 0; i < n; i++) {
+    for (let i = start; i < end; i++) {
       const v = rows[i]![key];
       if (v === null || v === undefined) {
         throw new PondError('EINVAL', `record column ${leaf.column} must not be null`, { op: 'encode' });
       }
       values.write(v);
     }
-    return { values: n, stats: values.stats() };
+    return end - start;
   }
-  for (let i = 0; i < n; i++) levels[i] = rows[i]![key] === null || rows[i]![key] === undefined ? 0 : 1;
-  writeLevels(sink, levels, n);
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) levels[i] = rows[i]![key] === null || rows[i]![key] === undefined ? 0 : 1;
+  writeLevels(sink, levels.subarray(start, end), end - start);
+  for (let i = start; i < end; i++) {
     if (levels[i]) values.write(rows[i]![key]);
     else values.nulls++;
   }
-  return { values: n, stats: values.stats() };
+  return end - start;
 }
 
 /**
@@ -274,7 +286,7 @@ function dictPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, dict: By
  * element, required fields): null row = def 0, empty list = def 1, element = def 3;
  * rep 1 continues the row's list.
  */
-function chunkLevels(rows: ReadonlyArray<Row>): { rep: Uint8Array; def: Uint8Array; count: number } {
+function chunkLevels(rows: ReadonlyArray<Row>): ChunkLevels {
   let count = 0;
   for (const r of rows) {
     const v = r.chunks;
@@ -283,26 +295,62 @@ function chunkLevels(rows: ReadonlyArray<Row>): { rep: Uint8Array; def: Uint8Arr
   }
   const rep = new Uint8Array(count);
   const def = new Uint8Array(count);
+  const rowStart = new Uint32Array(rows.length + 1);
   let k = 0;
-  for (const r of rows) {
-    const v = r.chunks;
+  for (let i = 0; i < rows.length; i++) {
+    rowStart[i] = k;
+    const v = rows[i]!.chunks;
     if (!v) { def[k++] = 0; continue; }
     if (v.length === 0) { def[k++] = 1; continue; }
     for (let j = 0; j < v.length; j++) { rep[k] = j === 0 ? 0 : 1; def[k++] = 3; }
   }
-  return { rep, def, count };
+  rowStart[rows.length] = k;
+  return { rep, def, rowStart };
 }
 
-function chunkPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, lv: ReturnType<typeof chunkLevels>): Page {
-  writeLevels(sink, lv.rep, lv.count);
-  writeLevels(sink, lv.def, lv.count);
-  const values = new ValueWriter(sink, leaf);
+interface ChunkLevels { rep: Uint8Array; def: Uint8Array; rowStart: Uint32Array }
+
+/** The page of rows [start, end) of a chunks leaf (pages end at row boundaries, rep 0). */
+function chunkPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, lv: ChunkLevels, values: ValueWriter, start: number, end: number): number {
+  const from = lv.rowStart[start]!;
+  const to = lv.rowStart[end]!;
+  writeLevels(sink, lv.rep.subarray(from, to), to - from);
+  writeLevels(sink, lv.def.subarray(from, to), to - from);
   const field = leaf.path[3] as 'sha256' | 'size';
-  for (const r of rows) {
-    if (!r.chunks || r.chunks.length === 0) { values.nulls++; continue; }
-    for (const c of r.chunks) values.write(c[field]);
+  for (let i = start; i < end; i++) {
+    const list = rows[i]!.chunks;
+    if (!list || list.length === 0) { values.nulls++; continue; }
+    for (const c of list) values.write(c[field]);
   }
-  return { values: lv.count, stats: values.stats() };
+  return to - from;
+}
+
+/**
+ * Row boundaries of a column's pages, as parquet-rs cuts them: batches of PAGE_BATCH_ROWS
+ * rows, a new page once the values of the current one reach PAGE_BYTES (estimated).
+ */
+function pageBounds(rows: ReadonlyArray<Row>, leaf: Leaf): number[] {
+  const n = rows.length;
+  if (n <= PAGE_BATCH_ROWS) return [0, n];
+  const key = leaf.column as keyof Row;
+  const field = leaf.path[3] as 'sha256' | 'size' | undefined;
+  const fixed = leaf.phys === 'int32' ? 4 : leaf.phys === 'int64' ? 8 : 0;
+  const bounds = [0];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    if (field) {
+      const list = rows[i]!.chunks;
+      bytes += (list?.length ?? 0) * (fixed || 68);
+    } else if (fixed) {
+      bytes += fixed;
+    } else {
+      const v = rows[i]![key] as { length?: number } | null;
+      bytes += 4 + (v?.length ?? 0);
+    }
+    if ((i + 1) % PAGE_BATCH_ROWS === 0 && bytes >= PAGE_BYTES && i + 1 < n) { bounds.push(i + 1); bytes = 0; }
+  }
+  bounds.push(n);
+  return bounds;
 }
 
 interface Written {
@@ -339,17 +387,14 @@ function writePage(out: ByteSink, raw: Uint8Array, page: { values: number; encod
   return { compressed: header + z.length, uncompressed: header + raw.length };
 }
 
-/**
- * Encodes rows (all of one partition; their part_id is not stored) as a Parquet file.
- * Up to JS_MAX_ROWS rows: parquet-rs too writes every column as one page then.
- */
+/** Encodes rows (all of one partition; their part_id is not stored) as a one-row-group Parquet file. */
 export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
-  if (rows.length > JS_MAX_ROWS) throw new PondError('EINVAL', `${rows.length} rows exceed ${JS_MAX_ROWS} for one page per column`, { op: 'encode' });
+  if (rows.length > JS_MAX_ROWS) throw new PondError('EINVAL', `${rows.length} rows exceed ${JS_MAX_ROWS} for one row group`, { op: 'encode' });
   const { out, page, dict } = sinks();
   out.bytes(MAGIC);
   const levels = new Uint8Array(rows.length);
   const useDict = rows.length >= DICTIONARY_MIN_ROWS;
-  let chunkLv: ReturnType<typeof chunkLevels> | undefined;
+  let chunkLv: ChunkLevels | undefined;
   const written: Written[] = [];
   for (const leaf of LEAVES) {
     page.pos = 0;
@@ -366,10 +411,22 @@ export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
       });
       continue;
     }
-    const p = leaf.path.length > 1 ? chunkPage(rows, leaf, page, (chunkLv ??= chunkLevels(rows))) : flatPage(rows, leaf, page, levels);
-    const offset = out.pos;
-    const w = writePage(out, page.view(), { values: p.values, encoding: PLAIN });
-    written.push({ leaf, offset, values: p.values, stats: p.stats, ...w });
+    const values = new ValueWriter(page, leaf);
+    const bounds = pageBounds(rows, leaf);
+    const col: Written = { leaf, offset: out.pos, values: 0, compressed: 0, uncompressed: 0, stats: { nullCount: 0 } };
+    for (let b = 1; b < bounds.length; b++) {
+      page.pos = 0;
+      const n = leaf.path.length > 1
+        ? chunkPage(rows, leaf, page, (chunkLv ??= chunkLevels(rows)), values, bounds[b - 1]!, bounds[b]!)
+        : flatPage(rows, leaf, page, levels, values, bounds[b - 1]!, bounds[b]!);
+      const w = writePage(out, page.view(), { values: n, encoding: PLAIN });
+      values.pageDone();
+      col.values += n;
+      col.compressed += w.compressed;
+      col.uncompressed += w.uncompressed;
+    }
+    col.stats = values.stats();
+    written.push(col);
   }
   const footerAt = out.pos;
   writeFooter(out, rows.length, written);

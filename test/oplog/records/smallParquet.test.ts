@@ -50,14 +50,26 @@ function bigDirectory(): OpRecord[] {
   return rows;
 }
 
-describe('direct Parquet writer for small partitions', () => {
-  it.each([['38 rows', sample], ['601 rows', bigDirectory]])('writes what parquet-wasm writes, as our reader sees it (%s)', (_, make) => {
+/** 2,600 rows with 1 KiB of content each and chunk lists: several pages per column. */
+function manyRows(): OpRecord[] {
+  return Array.from({ length: 2600 }, (_, k) => row(k, {
+    name: k % 2 ? `name ${k}` : null, content: k % 5 ? new Uint8Array(1024).fill(k & 255) : null,
+    chunks: k % 7 ? null : Array.from({ length: k % 4 }, (__, j) => ({ sha256: `${k}-${j}`.padEnd(64, 'f'), size: j + k })),
+  }));
+}
+
+describe('direct Parquet writer', () => {
+  it.each([['38 rows', sample], ['601 rows', bigDirectory], ['2,600 rows', manyRows]])('writes what parquet-wasm writes, as our reader sees it (%s)', (_, make) => {
     const rows = make();
     const small = encodeSmallParquet(rows);
     const wasm = encodeWithParquetWasm(rows);
-    expect(decodeRecords(small, { withContent: true, partId: 'p' })).toEqual(rows);
-    expect(decodeRecords(small, { withContent: true, partId: 'p' })).toEqual(decodeRecords(wasm, { withContent: true, partId: 'p' }));
-    for (let i = 0; i < rows.length; i++) expect(readInlineContent(small, i)).toEqual(rows[i]!.content);
+    // Content as base64: deep equality of thousands of byte arrays is slow in vitest.
+    const flat = (rs: OpRecord[]): unknown[] => rs.map((r) => ({ ...r, content: r.content && Buffer.from(r.content).toString('base64') }));
+    const back = decodeRecords(small, { withContent: true, partId: 'p' });
+    expect(flat(back)).toEqual(flat(rows));
+    expect(flat(back)).toEqual(flat(decodeRecords(wasm, { withContent: true, partId: 'p' })));
+    // Rows across every page (each call decodes the file).
+    for (let i = 0; i < rows.length; i += Math.ceil(rows.length / 40)) expect(readInlineContent(small, i)).toEqual(rows[i]!.content);
   });
 
   it('gives Arrow readers the same schema as parquet-wasm', () => {
@@ -66,8 +78,11 @@ describe('direct Parquet writer for small partitions', () => {
     expect(schema(encodeSmallParquet(rows))).toBe(schema(encodeWithParquetWasm(rows)));
   });
 
-  it('leaves files of more than 1,024 rows to parquet-wasm', () => {
-    expect(() => encodeSmallParquet(Array.from({ length: 1025 }, (_, k) => row(k)))).toThrow(/1024/);
+  it('cuts pages as parquet-rs does and leaves files of several row groups to parquet-wasm', () => {
+    const bytes = encodeSmallParquet(manyRows());
+    // Content: ~1 MiB per batch of 1,024 rows, so a page each; readers see the rows in order.
+    expect(decodeRecords(bytes).map((r) => r.node_id)).toEqual(manyRows().map((r) => r.node_id));
+    expect(() => encodeSmallParquet(Object.assign(new Array<OpRecord>(), { length: 1024 * 1024 + 1 }))).toThrow(/row group/);
   });
 
   it('rejects bad values with EINVAL', () => {
@@ -85,7 +100,7 @@ describe('direct Parquet writer for small partitions', () => {
     }
   });
 
-  it.each([['38 rows', sample], ['601 rows', bigDirectory]])('is read by DuckDB like parquet-wasm output: schema, values, encodings, statistics (%s)', async (_, make) => {
+  it.each([['38 rows', sample], ['601 rows', bigDirectory], ['2,600 rows', manyRows]])('is read by DuckDB like parquet-wasm output: schema, values, encodings, statistics (%s)', async (_, make) => {
     const rows = make();
     const dir = mkdtempSync(join(tmpdir(), 'pond-small-parquet-'));
     const small = join(dir, 'small.parquet');
