@@ -17,6 +17,8 @@ import { isDir, withWriter } from '../session.js';
 
 /** Small host files read ahead of the one being imported (64 x <= 64 KiB). */
 const READ_AHEAD = 64;
+/** Host entries of one directory stat'ed at once while planning. */
+const LSTAT_WAVE = 256;
 /**
  * Small-file bytes held in memory before an intermediate flush. Each flush is a commit
  * with its own barriers and one data file per directory it touches, so a source tree of
@@ -108,9 +110,13 @@ async function walkHost(fs: FS, host: string, pond: string, st: BigIntStats, par
   } catch (err) {
     throw toPondError(err, 'import', host);
   }
-  for (const name of names) {
-    const child = nodePath.join(host, name);
-    await walkHost(fs, child, joinPath(pond, name), await lstat(child), existing !== undefined, items);
+  // lstat in waves of up to LSTAT_WAVE per directory instead of one round trip after another.
+  for (let start = 0; start < names.length; start += LSTAT_WAVE) {
+    const wave = names.slice(start, start + LSTAT_WAVE);
+    const stats = await Promise.all(wave.map((name) => lstat(nodePath.join(host, name))));
+    for (let i = 0; i < wave.length; i++) {
+      await walkHost(fs, nodePath.join(host, wave[i]!), joinPath(pond, wave[i]!), stats[i]!, existing !== undefined, items);
+    }
   }
 }
 
