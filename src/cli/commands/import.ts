@@ -17,8 +17,15 @@ import { isDir, withWriter } from '../session.js';
 
 /** Small host files read ahead of the one being imported (64 x <= 64 KiB). */
 const READ_AHEAD = 64;
-/** Small-file bytes held in memory before an intermediate flush. */
-const PENDING_MAX = 64 * 1024 * 1024;
+/** Host entries of one directory stat'ed at once while planning. */
+const LSTAT_WAVE = 256;
+/**
+ * Small-file bytes held in memory before an intermediate flush. Each flush is a commit
+ * with its own barriers and one data file per directory it touches, so a source tree of
+ * ~100 MiB of small files should fit in one (the 10,000-file benchmark tree, 76 MiB of
+ * small files, imports in one commit at ~350 MB peak RSS, as it did in two at 64 MiB).
+ */
+const PENDING_MAX = 128 * 1024 * 1024;
 
 type Kind = 'directory' | 'file' | 'symlink' | 'other';
 
@@ -103,9 +110,13 @@ async function walkHost(fs: FS, host: string, pond: string, st: BigIntStats, par
   } catch (err) {
     throw toPondError(err, 'import', host);
   }
-  for (const name of names) {
-    const child = nodePath.join(host, name);
-    await walkHost(fs, child, joinPath(pond, name), await lstat(child), existing !== undefined, items);
+  // lstat in waves of up to LSTAT_WAVE per directory instead of one round trip after another.
+  for (let start = 0; start < names.length; start += LSTAT_WAVE) {
+    const wave = names.slice(start, start + LSTAT_WAVE);
+    const stats = await Promise.all(wave.map((name) => lstat(nodePath.join(host, name))));
+    for (let i = 0; i < wave.length; i++) {
+      await walkHost(fs, nodePath.join(host, wave[i]!), joinPath(pond, wave[i]!), stats[i]!, existing !== undefined, items);
+    }
   }
 }
 
@@ -117,7 +128,17 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
   const total = items.reduce((n, i) => n + (i.kind === 'file' ? Number(i.st.size) : 0), 0);
   const bar = progress('import', total);
   const linked = new Map<string, string>();
-  const dirs: Array<{ node: Node; st: BigIntStats }> = [];
+  // Directories whose subtree is still being imported, outermost first. Items come parents
+  // first, depth first, so a directory is complete once an item outside it comes; its
+  // times are set then (adding entries changed them), and an intermediate flush does not
+  // leave every directory to be written again by the last one.
+  const open: Array<{ path: string; node: Node; st: BigIntStats }> = [];
+  const closeDirs = (next: string | undefined): void => {
+    for (let top = open.at(-1); top && !(next !== undefined && isUnder(next, top.path)); top = open.at(-1)) {
+      setMeta(fs, top.node, top.st);
+      open.pop();
+    }
+  };
   let pending = 0;
   // Small files are read ahead, up to READ_AHEAD at a time, while the namespace work
   // (all in memory) goes on in order: a tree of small files is bound by disk latency.
@@ -138,10 +159,11 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
       const item = items[index]!;
       readAhead(index + READ_AHEAD);
       const { host, pond: p, st } = item;
+      closeDirs(p);
       const owner: Caller = { uid: Number(st.uid), gid: Number(st.gid) };
       if (item.kind === 'directory') {
         const node = item.existing ?? (await fs.mkdir(p, Number(st.mode) & 0o7777, owner));
-        dirs.push({ node, st });
+        open.push({ path: p, node, st });
         counts.dirs++;
         continue;
       }
@@ -182,8 +204,7 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
         pending = 0;
       }
     }
-    // Directories last, deepest first: adding their entries changed their times.
-    for (const { node, st } of dirs.reverse()) setMeta(fs, node, st);
+    closeDirs(undefined);
   } finally {
     bar.stop();
   }
@@ -196,6 +217,11 @@ async function readSmall(host: string): Promise<Uint8Array> {
   } catch (err) {
     throw toPondError(err, 'import', host);
   }
+}
+
+/** Whether pond path `path` lies strictly inside directory `dir` (both normalized). */
+function isUnder(path: string, dir: string): boolean {
+  return path.startsWith(dir === '/' ? '/' : `${dir}/`) && path !== dir;
 }
 
 function ms(ns: bigint): number {

@@ -20,7 +20,7 @@ function validity(n: number, isNull: (i: number) => boolean): Validity {
   return { nullBitmap, nullCount };
 }
 
-function bad(column: string, value: unknown): PondError {
+export function bad(column: string, value: unknown): PondError {
   return new PondError('EINVAL', `record column ${column}: invalid value ${String(value)}`, { op: 'encode' });
 }
 
@@ -84,13 +84,19 @@ function int64Words(column: string, values: ReadonlyArray<number | null>, scale:
   for (let i = 0; i < n; i++) {
     const raw = values[i];
     if (raw === null || raw === undefined) continue;
-    const v = scale === 1 ? raw : Math.round(raw * scale);
-    if (!Number.isSafeInteger(v)) throw bad(column, raw);
+    const v = int64Value(column, raw, scale);
     const hi = Math.floor(v / TWO_32);
     words[2 * i] = (v - hi * TWO_32) | 0;
     words[2 * i + 1] = hi;
   }
   return out;
+}
+
+/** A 64-bit column value as a checked integer (`scale` 1000: milliseconds -> microseconds). */
+export function int64Value(column: string, raw: number, scale: number): number {
+  const v = scale === 1 ? raw : Math.round(raw * scale);
+  if (!Number.isSafeInteger(v)) throw bad(column, raw);
+  return v;
 }
 
 export function int64Data(column: string, values: ReadonlyArray<number | null>): arrow.Data<arrow.Int64> {
@@ -117,16 +123,21 @@ export function timestampData(column: string, values: ReadonlyArray<number | nul
 export function int32Data(column: string, values: ReadonlyArray<number | null>, unsigned: boolean): arrow.Data<arrow.Int32> {
   const n = values.length;
   const data = new Int32Array(n);
-  const lo = unsigned ? 0 : -2147483648;
-  const hi = unsigned ? 4294967295 : 2147483647;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
-    if (!Number.isInteger(v) || v < lo || v > hi) throw bad(column, v);
-    data[i] = v | 0;
+    data[i] = int32Value(column, v, unsigned);
   }
   const { nullBitmap, nullCount } = validity(n, (i) => values[i] === null || values[i] === undefined);
   return arrow.makeData({ type: new arrow.Int32(), length: n, nullCount, nullBitmap, data });
+}
+
+/** A 32-bit column value as stored (unsigned ones as their two's-complement pattern). */
+export function int32Value(column: string, v: number, unsigned: boolean): number {
+  const lo = unsigned ? 0 : -2147483648;
+  const hi = unsigned ? 4294967295 : 2147483647;
+  if (!Number.isInteger(v) || v < lo || v > hi) throw bad(column, v);
+  return v | 0;
 }
 
 /** list<struct<sha256, size>>: one offsets array per row, flat children for all chunks. */

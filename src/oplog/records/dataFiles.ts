@@ -1,7 +1,7 @@
 // Turning one commit's records into Delta data files: one Parquet file per partition,
 // named as Spark names them so other engines and tools recognise the layout.
 import { randomUUID } from 'node:crypto';
-import { PondError } from '../../errors.js';
+import { PondError, isPondError } from '../../errors.js';
 import type { AddFile } from '../delta/index.js';
 import { encodeRecords } from './encode.js';
 import type { OpRecord } from './OpRecord.js';
@@ -9,8 +9,8 @@ import { PARTITION_COLUMN } from './schema.js';
 import type { Storage } from '../storage/index.js';
 
 export const WRITE_PARALLELISM = 8;
-/** Commits writing more data files than this stage them behind one durability barrier. */
-const STAGE_ABOVE = 4;
+/** Commits writing more data files than this write them behind one durability barrier. */
+const BARRIER_ABOVE = 4;
 
 /** Partition ids are node ids (hex), which need no escaping in a path or URI. */
 function checkPartId(partId: string): void {
@@ -68,23 +68,29 @@ export async function writeDataFiles(
   modificationTime: number,
   dataChange: boolean,
 ): Promise<AddFile[]> {
-  // Many files (an import touches a partition per directory): stage them and make them
-  // durable with one barrier, instead of an fsync and a folder fsync each (4,000 fsyncs
-  // for a 10,000-file import). Names are fresh UUIDs, so nothing can be overwritten.
-  const staged = groups.size > STAGE_ABOVE;
+  // Many files (an import touches a partition per directory): write them straight under
+  // their fresh names and make them durable with one barrier before returning (so before
+  // any commit names them), instead of a temp file, fsync, link and folder fsync each. A
+  // crash in between leaves unnamed, possibly torn files no snapshot ever reads.
+  const batched = groups.size > BARRIER_ABOVE;
   const written: string[] = [];
   try {
     const adds = await mapBounded([...groups], WRITE_PARALLELISM, async ([partId, rows]) => {
       const { add, bytes } = encodeDataFile(partId, rows, modificationTime, dataChange);
-      if (staged) await storage.stage(add.path, bytes);
-      else await storage.putNew(add.path, bytes);
+      try {
+        if (batched) await storage.writeFresh(add.path, bytes);
+        else await storage.putNew(add.path, bytes);
+      } catch (err) {
+        // A failed write may leave part of the file behind (a taken name is not ours).
+        if (!isPondError(err, 'EEXIST')) written.push(add.path);
+        throw err;
+      }
       written.push(add.path);
       return add;
     });
-    if (staged) await storage.publishStaged();
+    if (batched) await storage.sync();
     return adds;
   } catch (err) {
-    if (staged) await storage.discardStaged();
     await removeFiles(storage, written);
     throw err;
   }
@@ -100,7 +106,7 @@ export function encodeSmallCommit(
   groups: Map<string, OpRecord[]>,
   modificationTime: number,
 ): { adds: AddFile[]; stored: Promise<void> } | undefined {
-  if (groups.size > STAGE_ABOVE) return undefined;
+  if (groups.size > BARRIER_ABOVE) return undefined;
   const files = [...groups].map(([partId, rows]) => encodeDataFile(partId, rows, modificationTime, true));
   const stored = Promise.all(files.map((f) => storage.putNew(f.add.path, f.bytes).then(() => true, (err: unknown) => err)))
     .then(async (results) => {

@@ -230,6 +230,27 @@ export class LocalStorage implements Storage {
     await Promise.all(names.map((n) => fsp.unlink(nodePath.join(tmpDir, n)).catch(() => undefined)));
   }
 
+  async writeFresh(path: string, data: Uint8Array): Promise<void> {
+    const target = this.abs(path);
+    try {
+      await fsp.mkdir(nodePath.dirname(target), { recursive: true });
+      await fsp.writeFile(target, data, { flag: 'wx' });
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST') {
+        throw new PondError('EEXIST', `already exists: ${target}`, { op: 'writeFresh', path, cause: err });
+      }
+      throw toPondError(err, 'writeFresh', path);
+    }
+  }
+
+  async sync(): Promise<void> {
+    try {
+      await syncfs(this.root);
+    } catch (err) {
+      throw toPondError(err, 'sync', this.root);
+    }
+  }
+
   async delete(path: string): Promise<void> {
     try {
       await fsp.unlink(this.abs(path));

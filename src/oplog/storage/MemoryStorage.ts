@@ -74,6 +74,12 @@ export class MemoryStorage implements Storage {
     this.staged = [];
   }
 
+  async writeFresh(path: string, data: Uint8Array): Promise<void> {
+    return this.putIfAbsent(path, data);
+  }
+
+  async sync(): Promise<void> {}
+
   async delete(path: string): Promise<void> {
     this.files.delete(path);
   }

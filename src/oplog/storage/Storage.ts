@@ -56,6 +56,15 @@ export interface Storage {
    * (call only while holding the writer lock).
    */
   discardStaged(): Promise<void>;
+  /**
+   * Writes a file under a fresh name (a data file's UUID name) directly, without fsync or
+   * temp file: it is durable only after the next sync(). A crash before that may leave it
+   * torn, which is harmless as long as nothing names it until sync() returned (a Delta
+   * commit names its data files only after). EEXIST when the name is taken.
+   */
+  writeFresh(path: string, data: Uint8Array): Promise<void>;
+  /** Makes every file written before it durable, names included: one barrier for many writeFresh. */
+  sync(): Promise<void>;
   /** Removes a file; no error when it is already gone. */
   delete(path: string): Promise<void>;
 }

@@ -64,4 +64,6 @@ export class CountingStorage implements Storage {
   stage(path: string, data: Uint8Array): Promise<void> { return this.inner.stage(path, data); }
   publishStaged(): Promise<void> { return this.inner.publishStaged(); }
   discardStaged(): Promise<void> { return this.inner.discardStaged(); }
+  writeFresh(path: string, data: Uint8Array): Promise<void> { return this.inner.writeFresh(path, data); }
+  sync(): Promise<void> { return this.inner.sync(); }
 }
