@@ -13,13 +13,17 @@
 # /proc/mounts). POND_UMOUNT_CMD (default `fusermount -u`) is run as `$POND_UMOUNT_CMD DIR`
 # at the end; `fusermount -uz` follows as a fallback for every FUSE mount we made.
 #
-# Env: SIZE_MB (256), FILES (5000), TX (300 sqlite transactions), STEP_TIMEOUT (60 s).
+# Env: SIZE_MB (256), FILES (5000), TX (300 sqlite transactions), STEP_TIMEOUT (60 s),
+# ONLY=seq to run just the sequential write/read steps (for quick iterations),
+# SKIP="tmpfs bindfs" to leave targets out (memfs always runs: it is the ratio's base).
 set -uo pipefail
 
 SIZE_MB=${SIZE_MB:-256}
 FILES=${FILES:-5000}
 TX=${TX:-300}
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
+ONLY=${ONLY:-}
+SKIP=${SKIP:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 [ "$(id -u)" = 0 ] || { echo "bench-mount.sh: needs root (mount -t tmpfs, drop_caches)" >&2; exit 1; }
@@ -116,6 +120,11 @@ SQL="$BASE/tmpfs/src/tx.sql"
   for ((i = 0; i < TX; i++)); do echo "BEGIN; INSERT INTO t(v) VALUES ('row $i'); COMMIT;"; done
 } > "$SQL"
 
+skipped() { [[ " $SKIP " == *" $1 "* && $1 != memfs ]]; }
+KEEP=()
+for t in "${TARGETS[@]}"; do skipped "$t" || KEEP+=("$t"); done
+TARGETS=("${KEEP[@]}")
+
 for t in "${TARGETS[@]}"; do
   d=${DIR[$t]}
   echo "== $t ($d)" >&2
@@ -128,6 +137,7 @@ for t in "${TARGETS[@]}"; do
   R[reread,$t]=$(rate "$SIZE_MB" "$s")
   cmp -s "$BASE/tmpfs/src/data" "$d/big" || R[read,$t]="BAD"
   rm -f "$d/big"
+  [ "$ONLY" = seq ] && continue
 
   mkdir -p "$d/many"
   s=$(timed python3 -c '
@@ -155,6 +165,7 @@ done
 
 # --- report -----------------------------------------------------------------
 METRICS=(write read reread create stat unlink sqlite)
+[ "$ONLY" = seq ] && METRICS=(write read reread)
 declare -A LABEL=(
   [write]="seq write ${SIZE_MB} MiB, 1 MiB blocks + fsync (MiB/s)"
   [read]="seq read, caches dropped (MiB/s)"

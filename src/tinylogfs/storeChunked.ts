@@ -11,6 +11,8 @@ import { ChunkedContent } from './sources.js';
 
 const READ_PIECE = 1024 * 1024;
 const PUT_PARALLELISM = 8;
+/** From this many bytes to chunk, the chunk worker does the CPU work (ChunkWriter offThread). */
+const OFF_THREAD_FROM = 4 * 1024 * 1024;
 
 export interface ChunkedResult {
   sha256: string;
@@ -49,7 +51,8 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
       hashFrom = base.size;
     }
   }
-  const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true });
+  const offThread = size - chunkFrom >= OFF_THREAD_FROM;
+  const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true, offThread });
   for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
     // The chunker keeps views of what it is given: frozen pages and cached chunks are
     // never written again, and multi-page reads return a fresh buffer.

@@ -39,21 +39,39 @@ export class ContentStore {
    * for a whole flush instead of one per chunk.
    */
   async put(chunk: Uint8Array, opts: { staged?: boolean } = {}): Promise<ChunkRef> {
-    const sha256 = sha256Hex(chunk);
-    const ref = { sha256, size: chunk.length };
-    const path = ContentStore.pathOf(sha256);
+    return this.putEncoded({ sha256: sha256Hex(chunk), size: chunk.length }, () => encodeChunk(chunk), opts);
+  }
+
+  /**
+   * put() for a chunk whose hash is known: `encode` gives the chunk file's bytes (codec.ts)
+   * and is only called when the chunk is not stored yet. The caller vouches that `ref`
+   * is the hash and size of what `encode` decodes to (ChunkPool's worker computed both).
+   */
+  async putEncoded(ref: ChunkRef, encode: () => Uint8Array, opts: { staged?: boolean } = {}): Promise<ChunkRef> {
+    const path = ContentStore.pathOf(ref.sha256);
     if (await this.storage.stat(path)) return ref;
     if (opts.staged) {
-      await this.storage.stage(path, encodeChunk(chunk));
+      await this.storage.stage(path, encode());
       return ref;
     }
     try {
-      await this.storage.putIfAbsent(path, encodeChunk(chunk));
+      await this.storage.putIfAbsent(path, encode());
     } catch (err) {
       // A concurrent put of the same bytes won the name: the chunk is stored all the same.
       if (!isPondError(err, 'EEXIST')) throw err;
     }
     return ref;
+  }
+
+  /** Where another thread may write staged chunk files itself (see Storage.localStaging). */
+  localStaging(): { root: string; dir: string } | undefined {
+    return this.storage.localStaging?.();
+  }
+
+  /** Takes a chunk file written into localStaging().dir as staged for `ref`. */
+  adoptStaged(ref: ChunkRef, file: string): void {
+    if (!this.storage.adoptStaged) throw new PondError('EINVAL', `${this.storage.location} cannot adopt staged files`);
+    this.storage.adoptStaged(ContentStore.pathOf(ref.sha256), file);
   }
 
   /** Drops staged chunks no commit will name (and leftovers of a dead writer). */
