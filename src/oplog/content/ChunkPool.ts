@@ -1,6 +1,6 @@
 // The main thread's side of chunkWorker.ts: one worker thread for the whole process,
-// started on first use and unref'd (it never keeps the process alive). Each stream of
-// bytes gets an id; its chunks come back in order, as the worker cut them.
+// started on first use. Each stream of bytes gets an id; its chunks come back in order,
+// as the worker cut them. Chunk reads (readChunkFile) go the same way.
 import { Worker } from 'node:worker_threads';
 import type { ChunkerOptions } from './Chunker.js';
 
@@ -8,12 +8,16 @@ export type ToWorker =
   /** With `stage`, the worker writes new chunks as staged files there (Storage.localStaging). */
   | { id: number; kind: 'open'; opts: ChunkerOptions; stage?: { root: string; dir: string } }
   | { id: number; kind: 'push'; data: Uint8Array }
-  | { id: number; kind: 'finish' };
+  | { id: number; kind: 'finish' }
+  /** Read, decode and verify one chunk file. */
+  | { id: number; kind: 'get'; file: string; sha256: string; size: number | undefined };
 
 export type FromWorker =
   | ({ id: number; kind: 'chunk' } & EncodedChunk)
+  | { id: number; kind: 'got'; data: Uint8Array }
   | { id: number; kind: 'done' }
-  | { id: number; kind: 'error'; message: string };
+  /** code: an fs error code, or CORRUPT (hash or size mismatch) / UNDECODABLE for a get. */
+  | { id: number; kind: 'error'; message: string; code?: string };
 
 /** A chunk as the worker hands it back: exactly one of three forms. */
 export interface EncodedChunk {
@@ -32,9 +36,23 @@ export interface ChunkSink {
   fail(err: Error): void;
 }
 
+/** A failure in the worker; `code` as in FromWorker's error. */
+export class WorkerError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+  }
+}
+
+interface Pending {
+  chunk?(c: EncodedChunk): void;
+  got?(data: Uint8Array): void;
+  done?(): void;
+  fail(err: Error): void;
+}
+
 let worker: Worker | undefined;
 let nextId = 1;
-const sinks = new Map<number, ChunkSink>();
+const sinks = new Map<number, Pending>();
 
 /**
  * Built code (tsc's output, or the bundle, where scripts/bundle.mjs emits chunkWorker.js
@@ -74,12 +92,13 @@ function getWorker(): Worker {
   w.on('message', (msg: FromWorker) => {
     const sink = sinks.get(msg.id);
     if (!sink) return;
-    if (msg.kind === 'chunk') sink.chunk(msg);
+    if (msg.kind === 'chunk') sink.chunk?.(msg);
     else {
       sinks.delete(msg.id);
       idle(w);
-      if (msg.kind === 'done') sink.done();
-      else sink.fail(new Error(`chunk worker: ${msg.message}`));
+      if (msg.kind === 'done') sink.done?.();
+      else if (msg.kind === 'got') sink.got?.(msg.data);
+      else sink.fail(new WorkerError(`chunk worker: ${msg.message}`, msg.code));
     }
   });
   w.on('error', (err) => { if (worker === w) failAll(err); });
@@ -102,16 +121,35 @@ export class OffThreadChunker {
     this.worker.postMessage({ id: this.id, kind: 'open', opts, ...(stage ? { stage } : {}) } satisfies ToWorker);
   }
 
-  /** Sends a copy of `data` (the caller may reuse its buffer). */
-  push(data: Uint8Array): void {
+  /**
+   * Sends `data`: moved when `give` and it spans its whole buffer (the caller hands it
+   * over), else a copy (the caller may reuse its buffer).
+   */
+  push(data: Uint8Array, give: boolean): void {
     // A copy in a buffer of its own, moved (not cloned) to the worker. Not data.slice():
     // on a Buffer that is a view, and moving its buffer would detach the caller's bytes.
-    const copy = new Uint8Array(data);
-    this.worker.postMessage({ id: this.id, kind: 'push', data: copy } satisfies ToWorker, [copy.buffer]);
+    const whole = give && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    const copy = whole ? data : new Uint8Array(data);
+    this.worker.postMessage({ id: this.id, kind: 'push', data: copy } satisfies ToWorker, [copy.buffer as ArrayBuffer]);
   }
 
   /** Ends the stream: the sink gets the last chunk, then done(). */
   finish(): void {
     this.worker.postMessage({ id: this.id, kind: 'finish' } satisfies ToWorker);
   }
+}
+
+/**
+ * The chunk in `file` (a chunk file, codec.ts), decoded and verified against its SHA-256
+ * (and size, when given) on the worker. Rejects with a WorkerError: code CORRUPT or
+ * UNDECODABLE for a bad file, an fs code (ENOENT...) when it could not be read.
+ */
+export function readChunkFile(file: string, sha256: string, size: number | undefined): Promise<Uint8Array> {
+  const w = getWorker();
+  const id = nextId++;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    busy(w);
+    sinks.set(id, { got: resolve, fail: reject });
+    w.postMessage({ id, kind: 'get', file, sha256, size } satisfies ToWorker);
+  });
 }

@@ -74,12 +74,28 @@ export class ChunkWriter {
       for (const chunk of this.chunker.push(data)) await this.put(chunk);
       return;
     }
+    await this.room();
+    this.outstanding += data.length;
+    this.remote!.push(data, false);
+  }
+
+  /**
+   * push() for a buffer the caller hands over for good: off the thread it moves to the
+   * worker without a copy (and is unusable here afterwards).
+   */
+  async give(data: Uint8Array): Promise<void> {
+    if (this.chunker) return this.push(data);
+    await this.room();
+    this.outstanding += data.length;
+    this.remote!.push(data, true);
+  }
+
+  /** Off-thread: waits while too many pushed bytes are not stored yet. */
+  private async room(): Promise<void> {
     while (this.outstanding > OFF_THREAD_WINDOW && !this.failure) {
       await new Promise<void>((resolve) => { this.wake = resolve; });
     }
     if (this.failure) throw this.failure;
-    this.outstanding += data.length;
-    this.remote!.push(data);
   }
 
   /** Ends the stream and waits for every put. */
