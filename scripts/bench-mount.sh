@@ -16,6 +16,7 @@
 # Env: SIZE_MB (256), FILES (5000), TX (300 sqlite transactions), STEP_TIMEOUT (60 s),
 # PARTS (default "io files sqlite": sequential write/read, create/stat/rm -rf, sqlite; a
 # subset runs and reports only those rows).
+# SKIP="tmpfs bindfs" to leave targets out (memfs always runs: it is the ratio's base).
 set -uo pipefail
 
 SIZE_MB=${SIZE_MB:-256}
@@ -24,6 +25,7 @@ TX=${TX:-300}
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 PARTS=" ${PARTS:-io files sqlite} "
 part() { [[ "$PARTS" == *" $1 "* ]]; }
+SKIP=${SKIP:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 [ "$(id -u)" = 0 ] || { echo "bench-mount.sh: needs root (mount -t tmpfs, drop_caches)" >&2; exit 1; }
@@ -119,6 +121,11 @@ SQL="$BASE/tmpfs/src/tx.sql"
   echo "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);"
   for ((i = 0; i < TX; i++)); do echo "BEGIN; INSERT INTO t(v) VALUES ('row $i'); COMMIT;"; done
 } > "$SQL"
+
+skipped() { [[ " $SKIP " == *" $1 "* && $1 != memfs ]]; }
+KEEP=()
+for t in "${TARGETS[@]}"; do skipped "$t" || KEEP+=("$t"); done
+TARGETS=("${KEEP[@]}")
 
 for t in "${TARGETS[@]}"; do
   d=${DIR[$t]}

@@ -4,7 +4,9 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The chunk worker is a file of its own: ChunkPool.ts starts it as ./chunkWorker.js
+  // beside the chunk that holds ChunkPool (every output lands in dist/bundle/).
+  entryPoints: ['src/cli/main.ts', { in: 'src/oplog/content/chunkWorker.ts', out: 'chunkWorker' }],
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

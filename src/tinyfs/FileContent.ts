@@ -45,6 +45,18 @@ export class FileContent implements ContentSource {
     }
     if (this.pages.size === 0 && end <= this.baseLimit) return this.base.read(offset, end - offset);
     const out = new Uint8Array(end - offset);
+    await this.readInto(offset, out);
+    return out;
+  }
+
+  /**
+   * Copies bytes [offset, offset + out.length), which must lie within the size, into
+   * `out`: for a caller that wants the bytes in a buffer of its own (a flush moves its
+   * pieces to the chunk worker) without a second copy.
+   */
+  async readInto(offset: number, out: Uint8Array): Promise<void> {
+    const end = offset + out.length;
+    if (end > this._size) throw new RangeError(`readInto past the end: ${end} > ${this._size}`);
     let pos = offset;
     while (pos < end) {
       const index = Math.floor(pos / PAGE_SIZE);
@@ -59,7 +71,6 @@ export class FileContent implements ContentSource {
       }
       pos = stop;
     }
-    return out;
   }
 
   async write(offset: number, data: Uint8Array): Promise<void> {

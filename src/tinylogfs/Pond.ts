@@ -36,6 +36,8 @@ export class Pond {
   readonly fs: FS;
   private running: Promise<CommitResult | undefined> | undefined;
   private queued: Promise<CommitResult | undefined> | undefined;
+  /** Bytes written before the commit being written began (its frozen overlays). */
+  private flushingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly views = new Map<number, Promise<FS>>();
   private closed = false;
@@ -108,6 +110,7 @@ export class Pond {
     if (!this.fs.hasChanges) return undefined;
     if (this.readOnly) throw new PondError('EROFS', 'the pond is open read-only');
     const changes = this.fs.takeChanges();
+    this.flushingBytes = changes.bytes;
     try {
       const plan = await planFlush(changes, this.backend, this.oplog.content, this.cache);
       if (plan.rows.length === 0) return undefined;
@@ -123,6 +126,8 @@ export class Pond {
       this.fs.restoreChanges(changes);
       this.lastError = err instanceof Error ? err : new Error(String(err));
       throw err;
+    } finally {
+      this.flushingBytes = 0;
     }
   }
 
@@ -140,14 +145,21 @@ export class Pond {
 
   /**
    * Dirty bytes count against the cache budget: clean content is evicted to make room for
-   * them, and once they pass a quarter of the budget the caller should wait for this
-   * flush (or, when one is being written, for the next). Clean + dirty + the flush in
-   * flight then stay near the budget, so a 1 GiB stream runs in bounded memory.
+   * them. Past a quarter of the budget a flush starts, and writes go on beside it (the
+   * flush chunks on a worker thread): double buffering, so a stream is not stopped at
+   * every quarter. The caller must wait when the next quarter fills while that flush is
+   * still running, or when half the budget is dirty; clean + dirty + the flush in flight
+   * then stay near the budget, so a 1 GiB stream runs in bounded memory.
    */
   pressure(): Promise<CommitResult | undefined> | undefined {
     const pending = this.fs.pendingBytes;
-    this.cache.trim(this.cache.maxBytes - pending);
-    if (pending > this.cache.maxBytes / 4) return this.flush('memory');
+    this.cache.trim(this.cache.maxBytes - pending - this.flushingBytes);
+    if (pending <= this.cache.maxBytes / 4) return undefined;
+    if (this.running) return this.running;
+    const flush = this.flush('memory');
+    if (pending > this.cache.maxBytes / 2) return flush;
+    // Not awaited: a failure is kept in lastError and the changes wait for the next flush.
+    flush.catch(() => undefined);
     return undefined;
   }
 

@@ -11,6 +11,8 @@ import { ChunkedContent } from './sources.js';
 
 const READ_PIECE = 1024 * 1024;
 const PUT_PARALLELISM = 8;
+/** From this many bytes to chunk, the chunk worker does the CPU work (ChunkWriter offThread). */
+const OFF_THREAD_FROM = 4 * 1024 * 1024;
 
 export interface ChunkedResult {
   sha256: string;
@@ -49,15 +51,27 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
       hashFrom = base.size;
     }
   }
-  const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true });
+  const offThread = size - chunkFrom >= OFF_THREAD_FROM;
+  const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true, offThread });
   for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
     // The chunker keeps views of what it is given: frozen pages and cached chunks are
-    // never written again, and multi-page reads return a fresh buffer.
-    const piece = await source.read(pos, Math.min(READ_PIECE, size - pos));
+    // never written again, and multi-page reads return a fresh buffer. Off the thread, a
+    // piece read into a buffer of our own moves to the worker without another copy.
+    const length = Math.min(READ_PIECE, size - pos);
+    let piece: Uint8Array;
+    if (offThread && source instanceof FileContent) {
+      // Not zero-filled (readInto writes every byte), and never from the shared pool,
+      // whose buffer must not be moved.
+      piece = Buffer.allocUnsafeSlow(length);
+      await source.readInto(pos, piece);
+    } else {
+      piece = await source.read(pos, length);
+    }
     const hashStart = Math.max(0, hashFrom - pos);
     if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
     const chunkStart = Math.max(0, chunkFrom - pos);
-    if (chunkStart < piece.length) await writer.push(chunkStart === 0 ? piece : piece.subarray(chunkStart));
+    if (chunkStart === 0 && offThread && source instanceof FileContent) await writer.give(piece);
+    else if (chunkStart < piece.length) await writer.push(chunkStart === 0 ? piece : piece.subarray(chunkStart));
   }
   const fresh = await writer.finish();
   const midstate = hash.copy();

@@ -30,6 +30,17 @@ function committed(f: FileNode): { sha256: string; chunks: string[] } {
   return { sha256: c.sha256, chunks: c.chunks.map((x) => x.sha256) };
 }
 
+/** Flushes, checks the chunks, closes, and reads the file back from a fresh open. */
+async function lastFlushAndReadBack(pond: Pond, f: FileNode, dir: string, model: Buffer): Promise<void> {
+  await pond.flush();
+  expect(committed(f)).toEqual(await full(model));
+  await pond.close();
+  const again = await Pond.open(dir, { readOnly: true });
+  const g = (await again.fs.resolve('/f')) as FileNode;
+  expect(Buffer.from(await again.fs.read(g, 0, g.size)).equals(model)).toBe(true);
+  await again.close();
+}
+
 describe('incremental chunking at flush', () => {
   it('appends, mid-file changes and truncations give the same chunks as a full pass', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pond-inc-'));
@@ -55,12 +66,25 @@ describe('incremental chunking at flush', () => {
 
     await pond.fs.truncate(f, 3_500_000);
     model = model.subarray(0, 3_500_000);
+    await lastFlushAndReadBack(pond, f, dir, model);
+  });
+
+  it('gives the same chunks and hash when the chunk worker does the work (megabytes to chunk)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-inc-'));
+    dirs.push(dir);
+    const pond = await Pond.create(dir);
+    const f = await pond.fs.create('/f', 0o644, me);
+    let model = Buffer.from(randomBytes(9 * 1024 * 1024 + 17));
+    // Written in FUSE-sized pieces, as through the mount.
+    for (let pos = 0; pos < model.length; pos += 128 * 1024) await pond.fs.write(f, pos, model.subarray(pos, pos + 128 * 1024));
     await pond.flush();
     expect(committed(f)).toEqual(await full(model));
-    await pond.close();
 
-    const again = await Pond.open(dir, { readOnly: true });
-    const g = (await again.fs.resolve('/f')) as FileNode;
-    expect(Buffer.from(await again.fs.read(g, 0, g.size)).equals(model)).toBe(true);
+    const more = randomBytes(5 * 1024 * 1024);
+    await pond.fs.write(f, model.length, more);
+    model = Buffer.concat([model, more]);
+    model[1_000_000] ^= 0xff;
+    await pond.fs.write(f, 1_000_000, model.subarray(1_000_000, 1_000_001));
+    await lastFlushAndReadBack(pond, f, dir, model);
   });
 });

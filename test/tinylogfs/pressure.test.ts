@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pond } from '../../src/tinylogfs/index.js';
 
-// Dirty bytes count against the cache budget: past a quarter of it pressure() hands the
-// writer a flush to wait for, and clean content is evicted to make room.
+// Dirty bytes count against the cache budget: past a quarter of it pressure() starts a
+// flush that writes go on beside, and hands the writer that flush to wait for once the
+// next quarter fills; clean content is evicted to make room.
 
 const me = { uid: 1000, gid: 1000 };
 const dirs: string[] = [];
@@ -24,10 +25,16 @@ describe('Pond.pressure', () => {
     expect(pond.pressure()).toBeUndefined();
     expect(pond.cache.bytes).toBeLessThanOrEqual(1024 * 1024 - 200 * 1024);
     await pond.fs.write(f, 200 * 1024, new Uint8Array(100 * 1024));
+    // A flush starts, and this writer goes on.
+    expect(pond.pressure()).toBeUndefined();
+    expect(pond.fs.pendingBytes).toBe(0);
+    // Another quarter while that flush runs: now the writer waits for it.
+    await pond.fs.write(f, 300 * 1024, new Uint8Array(300 * 1024));
     const p = pond.pressure();
     expect(p).toBeDefined();
     expect((await p)?.version).toBe(1);
-    expect(pond.fs.pendingBytes).toBe(0);
+    expect(pond.fs.pendingBytes).toBe(300 * 1024);
     await pond.close();
+    expect(pond.version).toBe(2);
   });
 });

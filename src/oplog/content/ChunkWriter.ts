@@ -1,5 +1,6 @@
 import type { ChunkRef } from '../records/index.js';
 import { Chunker, type ChunkerOptions } from './Chunker.js';
+import { type EncodedChunk, OffThreadChunker } from './ChunkPool.js';
 import type { ContentStore } from './ContentStore.js';
 
 export interface ChunkWriterOptions extends ChunkerOptions {
@@ -7,7 +8,16 @@ export interface ChunkWriterOptions extends ChunkerOptions {
   parallelism?: number;
   /** Stage chunks for the store's next publish() instead of an fsync each. */
   staged?: boolean;
+  /**
+   * Cut, hash and encode on the chunk worker thread (ChunkPool.ts), so the JS thread
+   * stays free for other work meanwhile. Same chunks, same refs: only where the CPU
+   * work runs differs. Worth it for megabytes, not for a few chunks (a round trip each).
+   */
+  offThread?: boolean;
 }
+
+/** Bytes pushed to the worker and not yet stored, before push() waits. */
+const OFF_THREAD_WINDOW = 16 * 1024 * 1024;
 
 /**
  * Cuts a stream of bytes into FastCDC chunks and stores them while the stream is still
@@ -15,28 +25,87 @@ export interface ChunkWriterOptions extends ChunkerOptions {
  * chunks in memory. Refs come back in stream order.
  */
 export class ChunkWriter {
-  private readonly chunker: Chunker;
+  private readonly chunker: Chunker | undefined;
+  private readonly remote: OffThreadChunker | undefined;
   private readonly refs: Array<Promise<ChunkRef>> = [];
   private readonly inFlight = new Set<Promise<ChunkRef>>();
   private readonly parallelism: number;
   private readonly staged: boolean;
+  /** Off-thread: chunks back from the worker, waiting for a put slot. */
+  private readonly waiting: Array<{ chunk: EncodedChunk; resolve: (r: Promise<ChunkRef>) => void }> = [];
+  /** Off-thread: bytes pushed whose chunks are not stored yet, and who waits for room. */
+  private outstanding = 0;
+  private wake: (() => void) | undefined;
+  private remoteDone: Promise<void> | undefined;
+  private failure: Error | undefined;
   /** Bytes handed to the store so far. */
   bytes = 0;
 
   constructor(private readonly store: ContentStore, opts: ChunkWriterOptions = {}) {
-    this.chunker = new Chunker(opts);
     this.parallelism = opts.parallelism ?? store.parallelism;
     this.staged = opts.staged ?? false;
+    if (!opts.offThread) {
+      this.chunker = new Chunker(opts);
+      return;
+    }
+    const { min, avg, max } = opts;
+    // Validate the sizes here, where the error belongs, not in the worker.
+    new Chunker({ min, avg, max });
+    let done!: () => void;
+    let fail!: (err: Error) => void;
+    this.remoteDone = new Promise<void>((resolve, reject) => { done = resolve; fail = reject; });
+    this.remoteDone.catch(() => undefined); // reported by push() or finish()
+    // Staged chunks of a local store: the worker writes the files too.
+    const stage = this.staged ? store.localStaging() : undefined;
+    this.remote = new OffThreadChunker({ min, avg, max }, {
+      chunk: (c) => this.arrived(c),
+      done,
+      fail: (err) => {
+        this.failure = err;
+        this.wake?.();
+        fail(err);
+      },
+    }, stage);
   }
 
-  /** Feeds bytes; the chunker keeps views of them, so they must not change afterwards. */
+  /** Feeds bytes; in-thread the chunker keeps views of them, so they must not change afterwards. */
   async push(data: Uint8Array): Promise<void> {
-    for (const chunk of this.chunker.push(data)) await this.put(chunk);
+    if (this.chunker) {
+      for (const chunk of this.chunker.push(data)) await this.put(chunk);
+      return;
+    }
+    await this.room();
+    this.outstanding += data.length;
+    this.remote!.push(data, false);
+  }
+
+  /**
+   * push() for a buffer the caller hands over for good: off the thread it moves to the
+   * worker without a copy (and is unusable here afterwards).
+   */
+  async give(data: Uint8Array): Promise<void> {
+    if (this.chunker) return this.push(data);
+    await this.room();
+    this.outstanding += data.length;
+    this.remote!.push(data, true);
+  }
+
+  /** Off-thread: waits while too many pushed bytes are not stored yet. */
+  private async room(): Promise<void> {
+    while (this.outstanding > OFF_THREAD_WINDOW && !this.failure) {
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
+    if (this.failure) throw this.failure;
   }
 
   /** Ends the stream and waits for every put. */
   async finish(): Promise<ChunkRef[]> {
-    for (const chunk of this.chunker.finish()) await this.put(chunk);
+    if (this.chunker) {
+      for (const chunk of this.chunker.finish()) await this.put(chunk);
+    } else {
+      this.remote!.finish();
+      await this.remoteDone;
+    }
     return Promise.all(this.refs);
   }
 
@@ -44,9 +113,56 @@ export class ChunkWriter {
     while (this.inFlight.size >= this.parallelism) await Promise.race(this.inFlight);
     const p = this.store.put(chunk, { staged: this.staged });
     this.refs.push(p);
-    this.inFlight.add(p);
-    const done = (): void => void this.inFlight.delete(p);
-    p.then(done, done);
+    this.track(p);
     this.bytes += chunk.length;
+  }
+
+  private track(p: Promise<ChunkRef>): void {
+    this.inFlight.add(p);
+    const done = (): void => {
+      this.inFlight.delete(p);
+      this.startWaiting();
+    };
+    p.then(done, done);
+  }
+
+  /** A chunk from the worker: its ref's place is taken now, its put starts when a slot is free. */
+  private arrived(chunk: EncodedChunk): void {
+    if (!chunk.encoded) {
+      // Written (or found) by the worker: nothing left to do but take the file over.
+      const ref = { sha256: chunk.sha256, size: chunk.size };
+      const taken = new Promise<ChunkRef>((resolve) => {
+        if (chunk.file) this.store.adoptStaged(ref, chunk.file);
+        resolve(ref);
+      });
+      taken.catch(() => undefined); // reported by finish()
+      this.refs.push(taken);
+      this.bytes += chunk.size;
+      this.release(chunk.size);
+      return;
+    }
+    const ref = new Promise<Promise<ChunkRef>>((resolve) => this.waiting.push({ chunk, resolve })).then((p) => p);
+    ref.catch(() => undefined); // reported by finish(), not as an unhandled rejection
+    this.refs.push(ref);
+    this.startWaiting();
+  }
+
+  /** `size` bytes pushed to the worker are stored: push() may go on. */
+  private release(size: number): void {
+    this.outstanding -= size;
+    if (this.outstanding <= OFF_THREAD_WINDOW) this.wake?.();
+  }
+
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && this.inFlight.size < this.parallelism) {
+      const { chunk, resolve } = this.waiting.shift()!;
+      const encoded = chunk.encoded!;
+      const p = this.store.putEncoded({ sha256: chunk.sha256, size: chunk.size }, () => encoded, { staged: this.staged });
+      this.bytes += chunk.size;
+      const settled = (): void => this.release(chunk.size);
+      p.then(settled, settled);
+      this.track(p);
+      resolve(p);
+    }
   }
 }

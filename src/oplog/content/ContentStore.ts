@@ -6,6 +6,7 @@ import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
 import type { ChunkRef } from '../records/index.js';
 import { chunkAndStore, type StoredContent } from './chunkAndStore.js';
+import { WorkerError, readChunkFile } from './ChunkPool.js';
 import type { ChunkerOptions } from './Chunker.js';
 import { decodeChunk, encodeChunk } from './codec.js';
 
@@ -39,21 +40,39 @@ export class ContentStore {
    * for a whole flush instead of one per chunk.
    */
   async put(chunk: Uint8Array, opts: { staged?: boolean } = {}): Promise<ChunkRef> {
-    const sha256 = sha256Hex(chunk);
-    const ref = { sha256, size: chunk.length };
-    const path = ContentStore.pathOf(sha256);
+    return this.putEncoded({ sha256: sha256Hex(chunk), size: chunk.length }, () => encodeChunk(chunk), opts);
+  }
+
+  /**
+   * put() for a chunk whose hash is known: `encode` gives the chunk file's bytes (codec.ts)
+   * and is only called when the chunk is not stored yet. The caller vouches that `ref`
+   * is the hash and size of what `encode` decodes to (ChunkPool's worker computed both).
+   */
+  async putEncoded(ref: ChunkRef, encode: () => Uint8Array, opts: { staged?: boolean } = {}): Promise<ChunkRef> {
+    const path = ContentStore.pathOf(ref.sha256);
     if (await this.storage.stat(path)) return ref;
     if (opts.staged) {
-      await this.storage.stage(path, encodeChunk(chunk));
+      await this.storage.stage(path, encode());
       return ref;
     }
     try {
-      await this.storage.putIfAbsent(path, encodeChunk(chunk));
+      await this.storage.putIfAbsent(path, encode());
     } catch (err) {
       // A concurrent put of the same bytes won the name: the chunk is stored all the same.
       if (!isPondError(err, 'EEXIST')) throw err;
     }
     return ref;
+  }
+
+  /** Where another thread may write staged chunk files itself (see Storage.localStaging). */
+  localStaging(): { root: string; dir: string } | undefined {
+    return this.storage.localStaging?.();
+  }
+
+  /** Takes a chunk file written into localStaging().dir as staged for `ref`. */
+  adoptStaged(ref: ChunkRef, file: string): void {
+    if (!this.storage.adoptStaged) throw new PondError('EINVAL', `${this.storage.location} cannot adopt staged files`);
+    this.storage.adoptStaged(ContentStore.pathOf(ref.sha256), file);
   }
 
   /** Drops staged chunks no commit will name (and leftovers of a dead writer). */
@@ -85,6 +104,23 @@ export class ContentStore {
     const sha256 = typeof ref === 'string' ? ref : ref.sha256;
     if (!isSha256(sha256)) throw new PondError('EINVAL', `bad chunk id ${sha256}`, { op: 'getChunk' });
     const path = ContentStore.pathOf(sha256);
+    const size = typeof ref === 'string' ? undefined : ref.size;
+    // A local chunk file is read, decoded and verified on the chunk worker: the JS thread
+    // only gets the bytes. Anything but a bad file (say a staged copy published and
+    // removed meanwhile) takes the path below, which knows every case.
+    const local = this.storage.localFile?.(path);
+    if (local) {
+      try {
+        return await readChunkFile(local, sha256, size);
+      } catch (err) {
+        if (err instanceof WorkerError && err.code === 'CORRUPT') {
+          throw new PondError('EIO', `corrupt chunk ${sha256}: ${err.message.replace(/^chunk worker: /, '')}`, { op: 'getChunk', path });
+        }
+        if (err instanceof WorkerError && err.code === 'UNDECODABLE') {
+          throw new PondError('EIO', `undecodable chunk ${sha256}: ${err.message}`, { op: 'getChunk', path });
+        }
+      }
+    }
     let file: Uint8Array;
     try {
       file = await this.storage.read(path);
@@ -102,7 +138,7 @@ export class ContentStore {
       throw new PondError('EIO', `undecodable chunk ${sha256}: ${String(err)}`, { op: 'getChunk', path, cause: err });
     }
     const actual = sha256Hex(data);
-    if (actual !== sha256 || (typeof ref !== 'string' && ref.size !== data.length)) {
+    if (actual !== sha256 || (size !== undefined && size !== data.length)) {
       throw new PondError('EIO', `corrupt chunk ${sha256}: content hashes to ${actual}`, { op: 'getChunk', path });
     }
     return data;

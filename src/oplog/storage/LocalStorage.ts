@@ -183,6 +183,25 @@ export class LocalStorage implements Storage {
     this.stagedByTarget.set(target, tmp);
   }
 
+  localFile(path: string): string {
+    const target = this.abs(path);
+    return this.stagedByTarget.get(target) ?? target;
+  }
+
+  localStaging(): { root: string; dir: string } {
+    return { root: this.root, dir: nodePath.join(this.root, TMP_DIR) };
+  }
+
+  adoptStaged(path: string, file: string): void {
+    const target = this.abs(path);
+    const tmp = nodePath.resolve(file);
+    if (nodePath.dirname(tmp) !== nodePath.join(this.root, TMP_DIR)) {
+      throw new PondError('EINVAL', `not a staging file of ${this.root}: ${file}`, { op: 'stage', path });
+    }
+    this.staged.push({ tmp, target });
+    this.stagedByTarget.set(target, tmp);
+  }
+
   async publishStaged(): Promise<void> {
     const batch = this.staged;
     this.staged = [];
@@ -191,20 +210,7 @@ export class LocalStorage implements Storage {
       // Data first: after this barrier no staged file can be torn, so no name ever
       // points at a partly written chunk, even across a crash.
       await syncfs(this.root);
-      const dirs = new Set<string>();
-      for (const { tmp, target } of batch) {
-        const dir = nodePath.dirname(target);
-        if (!dirs.has(dir)) {
-          await fsp.mkdir(dir, { recursive: true });
-          dirs.add(dir);
-        }
-        try {
-          await fsp.link(tmp, target);
-        } catch (err) {
-          // The same bytes are already there under this name (content addressing).
-          if (errnoCode(err) !== 'EEXIST') throw err;
-        }
-      }
+      await Promise.all(batch.map(({ tmp, target }) => linkStaged(tmp, target)));
       // Then the names.
       await syncfs(this.root);
     } catch (err) {
@@ -299,6 +305,21 @@ export class LocalStorage implements Storage {
       if (errnoCode(err) === 'ENOENT') this.dirs.delete(tmpDir); // removed behind our back
       await fsp.unlink(tmp).catch(() => undefined);
       throw toPondError(err, 'write', target);
+    }
+  }
+}
+
+/** Names a staged file; its folder is made on first need (one call per chunk, not two). */
+async function linkStaged(tmp: string, target: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fsp.link(tmp, target);
+      return;
+    } catch (err) {
+      // The same bytes are already there under this name (content addressing).
+      if (errnoCode(err) === 'EEXIST') return;
+      if (errnoCode(err) !== 'ENOENT' || attempt > 0) throw err;
+      await fsp.mkdir(nodePath.dirname(target), { recursive: true });
     }
   }
 }

@@ -49,6 +49,16 @@ export interface Storage {
    * files share one durability barrier instead of an fsync each (thousands of chunks).
    */
   stage(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * When staged files are plain files in a local folder: that folder and the store's
+   * root, so a writer on another thread (the chunk worker) can write a staged file itself
+   * and hand it over with adoptStaged(). Absent for other storages.
+   */
+  localStaging?(): { root: string; dir: string };
+  /** The local file that read(path) would read (a staged copy first), when files are local. */
+  localFile?(path: string): string;
+  /** Takes `file`, written (not yet synced) into localStaging().dir, as staged for `path`. */
+  adoptStaged?(path: string, file: string): void;
   /** Makes every staged file durable and visible under its name (existing names win). */
   publishStaged(): Promise<void>;
   /**

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChunkWriter, ContentStore, chunkBytes, sha256Hex } from '../../../src/oplog/content/index.js';
+import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
+
+// The chunk worker (offThread) must give exactly the chunks and refs of the in-thread
+// path, store them the same way, and keep staged chunks invisible until publish().
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Text-like bytes with repeats (some chunks compress, some repeat) and random runs. */
+function sample(): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < 12; i++) {
+    parts.push(i % 3 === 0 ? Buffer.from(`line ${i} `.repeat(20000)) : randomBytes(300_000 + i * 1000));
+  }
+  return Buffer.concat(parts);
+}
+
+async function write(store: ContentStore, data: Uint8Array, offThread: boolean, staged: boolean, piece = 100_000): Promise<ReturnType<ChunkWriter['finish']>> {
+  const w = new ChunkWriter(store, { offThread, staged });
+  for (let pos = 0; pos < data.length; pos += piece) await w.push(data.subarray(pos, pos + piece));
+  return w.finish();
+}
+
+describe('ChunkWriter offThread', () => {
+  it('gives the in-thread chunks and refs, in order (memory store)', async () => {
+    const data = sample();
+    const expected = chunkBytes(data).map((c) => ({ sha256: sha256Hex(c), size: c.length }));
+    const store = new ContentStore(new MemoryStorage());
+    expect(await write(store, data, true, false)).toEqual(expected);
+    expect(await write(new ContentStore(new MemoryStorage()), data, true, true)).toEqual(expected);
+    for (const ref of expected) expect((await store.get(ref)).length).toBe(ref.size);
+  });
+
+  it('writes staged chunk files that only get their names at publish (local store)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cw-'));
+    dirs.push(dir);
+    const store = new ContentStore(new LocalStorage(dir));
+    const data = sample();
+    const refs = await write(store, data, true, true, 1 << 20);
+    expect(refs).toEqual(chunkBytes(data).map((c) => ({ sha256: sha256Hex(c), size: c.length })));
+    const named = (): boolean[] => refs.map((r) => existsSync(join(dir, ContentStore.pathOf(r.sha256))));
+    expect(named().some(Boolean)).toBe(false);
+    // Staged chunks read back before they are published.
+    expect(Buffer.from(await store.get(refs[1]!)).equals(Buffer.from(data.subarray(refs[0]!.size, refs[0]!.size + refs[1]!.size)))).toBe(true);
+    await store.publish();
+    expect(named().every(Boolean)).toBe(true);
+    expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
+    // A second pass finds every chunk stored: nothing is staged again.
+    await write(store, data, true, true, 1 << 20);
+    expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
+    const back = Buffer.concat(await Promise.all(refs.map((r) => store.get(r))));
+    expect(back.equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('rejects bad chunk sizes before any worker is involved', () => {
+    expect(() => new ChunkWriter(new ContentStore(new MemoryStorage()), { offThread: true, avg: 1000 })).toThrow(/bad chunk sizes/);
+  });
+});
