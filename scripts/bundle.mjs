@@ -1,7 +1,11 @@
 // Bundles the CLI into dist/bundle/ (one main file plus lazily loaded chunks for mount and
 // SQL). A bundle starts ~0.3 s faster than the tsc output's hundreds of ES modules, which
 // every `pond` command pays. Native and wasm packages stay external.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: without a clean start, every rebuild leaves the old ones.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   // The chunk worker is a file of its own: ChunkPool.ts starts it as ./chunkWorker.js
