@@ -67,7 +67,7 @@ describe('concurrent writers', () => {
     expect(table.snapshot.files.length).toBe(oks.length);
     // A real race happened (both writers lost some attempts) — informative, not required.
     expect(results.some((r) => !r.ok) || oks.length === 80).toBe(true);
-  });
+  }, 180_000); // process start-ups only; generous for a loaded machine
 
   it('a writer SIGKILLed at random moments leaves a table that opens at its last complete version', async () => {
     const TABLES = 4;
@@ -106,5 +106,5 @@ describe('concurrent writers', () => {
       }
     }));
     expect(kills).toBe(TABLES * ROUNDS);
-  });
+  }, 180_000); // 20 process start-ups (tsx): generous for a loaded machine
 });
