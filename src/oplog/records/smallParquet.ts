@@ -44,7 +44,8 @@ const PAGE_BYTES = 1024 * 1024;
 const ZSTD_LEVEL = 1;
 /**
  * Pages below this many bytes are stored UNCOMPRESSED: a zstd frame costs ~10 bytes of its
- * own and a native call (~20 µs), and an import writes ~22 such pages per small file.
+ * own, so they rarely shrink, and an import would make a native call for each of the ~22
+ * such pages of every small directory's file.
  * Parquet names the codec per column chunk, so a one-page chunk (the usual case) also
  * stays UNCOMPRESSED whenever zstd does not shrink it.
  */
