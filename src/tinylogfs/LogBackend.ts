@@ -84,7 +84,7 @@ export class LogBackend implements Backend {
 
   newId(): NodeId {
     for (;;) {
-      const id = randomBytes(8).toString('hex') as NodeId;
+      const id = randomIdHex() as NodeId;
       if (id !== ROOT_ID && !this.nodes.has(id)) return id;
     }
   }
@@ -180,4 +180,24 @@ export function formatXattrs(x: Xattrs | null): string | null {
   const obj: Record<string, string> = {};
   for (const [k, v] of x) obj[k] = Buffer.from(v).toString('base64');
   return JSON.stringify(obj);
+}
+
+/**
+ * Node ids are 8 random bytes as hex. An import creates ~10,000 nodes, and a crypto call
+ * plus a Buffer per id showed as 15-25 µs each in its profile: the bytes are drawn 512 ids
+ * at a time instead, each slice of the pool used once.
+ */
+const ID_BYTES = 8;
+const POOL_BYTES = ID_BYTES * 512;
+let idPool = Buffer.alloc(0);
+let idPoolAt = 0;
+
+function randomIdHex(): string {
+  if (idPoolAt + ID_BYTES > idPool.length) {
+    idPool = randomBytes(POOL_BYTES);
+    idPoolAt = 0;
+  }
+  const hex = idPool.toString('hex', idPoolAt, idPoolAt + ID_BYTES);
+  idPoolAt += ID_BYTES;
+  return hex;
 }

@@ -4,7 +4,8 @@
 // produces what parquet-wasm produces: the same schema (types, logical and converted
 // types, repetition, the ARROW:schema key so Arrow readers restore the exact Arrow types),
 // one row group, v1 data pages cut as parquet-rs cuts them (PLAIN; dictionary-encoded for
-// DICTIONARY_COLUMNS from DICTIONARY_MIN_ROWS rows), RLE levels, zstd level 1 per page,
+// DICTIONARY_COLUMNS from DICTIONARY_MIN_ROWS rows), RLE levels, zstd level 1 per page
+// (tiny or incompressible one-page column chunks UNCOMPRESSED: see TINY_PAGE_BYTES),
 // and the same column statistics (no min/max on content). Files of more than one row
 // group stay with parquet-wasm.
 import * as arrow from 'apache-arrow';
@@ -23,6 +24,7 @@ const TYPE = { int32: 1, int64: 2, utf8: 6, binary: 6 } as const;
 const PLAIN = 0;
 const RLE = 3;
 const RLE_DICTIONARY = 8;
+const UNCOMPRESSED = 0;
 const ZSTD = 6;
 const CONVERTED_UTF8 = 0;
 const CONVERTED_LIST = 3;
@@ -40,6 +42,14 @@ const PAGE_BATCH_ROWS = 1024;
 const PAGE_BYTES = 1024 * 1024;
 /** zstd level parquet-rs uses for Compression::ZSTD by default. */
 const ZSTD_LEVEL = 1;
+/**
+ * Pages below this many bytes are stored UNCOMPRESSED: a zstd frame costs ~10 bytes of its
+ * own, so they rarely shrink, and an import would make a native call for each of the ~22
+ * such pages of every small directory's file.
+ * Parquet names the codec per column chunk, so a one-page chunk (the usual case) also
+ * stays UNCOMPRESSED whenever zstd does not shrink it.
+ */
+const TINY_PAGE_BYTES = 64;
 /** Longest min/max statistic (parquet-rs's default truncation): longer ones are cut to a bound. */
 const STAT_MAX_BYTES = 64;
 
@@ -355,11 +365,30 @@ function pageBounds(rows: ReadonlyArray<Row>, leaf: Leaf): number[] {
 
 interface Written {
   leaf: Leaf; offset: number; dictOffset?: number; values: number; compressed: number; uncompressed: number; stats: Stats;
+  codec: number;
 }
 
-/** Compresses `raw` and writes it behind a PageHeader: a data page, or a dictionary page. */
-function writePage(out: ByteSink, raw: Uint8Array, page: { values: number; encoding: number } | { dictValues: number }): { compressed: number; uncompressed: number } {
-  const z = compressor().compress(raw);
+/**
+ * The pages of a one-data-page column chunk (with its dictionary page, if any) compressed
+ * with zstd, or undefined to store them UNCOMPRESSED (Parquet's codec is per column
+ * chunk): every page tiny, or zstd does not shrink them. Chunks of several data pages
+ * always use zstd, as before.
+ */
+function compressChunk(raws: Uint8Array[]): Uint8Array[] | undefined {
+  if (raws.every((r) => r.length < TINY_PAGE_BYTES)) return undefined;
+  const zs = raws.map((r) => compressor().compress(r));
+  if (sum(zs) >= sum(raws)) return undefined;
+  return zs;
+}
+
+function sum(bufs: Uint8Array[]): number {
+  let n = 0;
+  for (const b of bufs) n += b.length;
+  return n;
+}
+
+/** Writes `raw` (or its compressed form `z`) behind a PageHeader: a data page, or a dictionary page. */
+function writePage(out: ByteSink, raw: Uint8Array, z: Uint8Array, page: { values: number; encoding: number } | { dictValues: number }): { compressed: number; uncompressed: number } {
   const at = out.pos;
   out.begin(); // PageHeader
   if ('dictValues' in page) {
@@ -401,25 +430,35 @@ export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
     if (useDict && DICTIONARY_COLUMNS.has(leaf.column)) {
       dict.pos = 0;
       const p = dictPage(rows, leaf, page, dict, levels);
+      const raws = [dict.view(), page.view()];
+      const zs = compressChunk(raws);
       const dictOffset = out.pos;
-      const d = writePage(out, dict.view(), p);
+      const d = writePage(out, raws[0]!, zs?.[0] ?? raws[0]!, p);
       const offset = out.pos;
-      const w = writePage(out, page.view(), { values: p.values, encoding: RLE_DICTIONARY });
+      const w = writePage(out, raws[1]!, zs?.[1] ?? raws[1]!, { values: p.values, encoding: RLE_DICTIONARY });
       written.push({
-        leaf, offset, dictOffset, values: p.values, stats: p.stats,
+        leaf, offset, dictOffset, values: p.values, stats: p.stats, codec: zs ? ZSTD : UNCOMPRESSED,
         compressed: d.compressed + w.compressed, uncompressed: d.uncompressed + w.uncompressed,
       });
       continue;
     }
     const values = new ValueWriter(page, leaf);
     const bounds = pageBounds(rows, leaf);
-    const col: Written = { leaf, offset: out.pos, values: 0, compressed: 0, uncompressed: 0, stats: { nullCount: 0 } };
+    const col: Written = { leaf, offset: out.pos, values: 0, compressed: 0, uncompressed: 0, stats: { nullCount: 0 }, codec: ZSTD };
     for (let b = 1; b < bounds.length; b++) {
       page.pos = 0;
       const n = leaf.path.length > 1
         ? chunkPage(rows, leaf, page, (chunkLv ??= chunkLevels(rows)), values, bounds[b - 1]!, bounds[b]!)
         : flatPage(rows, leaf, page, levels, values, bounds[b - 1]!, bounds[b]!);
-      const w = writePage(out, page.view(), { values: n, encoding: PLAIN });
+      const raw = page.view();
+      let z: Uint8Array = raw;
+      if (bounds.length === 2) {
+        const zs = compressChunk([raw]);
+        if (zs) z = zs[0]!; else col.codec = UNCOMPRESSED;
+      } else {
+        z = compressor().compress(raw);
+      }
+      const w = writePage(out, raw, z, { values: n, encoding: PLAIN });
       values.pageDone();
       col.values += n;
       col.compressed += w.compressed;
@@ -480,7 +519,7 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
     out.i32(1, TYPE[c.leaf.phys]);
     out.i32List(2, c.dictOffset === undefined ? [PLAIN, RLE] : [PLAIN, RLE, RLE_DICTIONARY]);
     out.binaryList(3, c.leaf.pathBytes);
-    out.i32(4, ZSTD);
+    out.i32(4, c.codec);
     out.i64(5, c.values);
     out.i64(6, c.uncompressed);
     out.i64(7, c.compressed);

@@ -122,6 +122,9 @@ describe('direct Parquet writer', () => {
         expect(await all(q(small))).toBe(await all(q(wasm)));
       }
       expect(await all(`SELECT count(*)::INT n FROM read_parquet('${small}') WHERE node_id = '${rows[5]!.node_id}'`)).toBe('[{"n":1}]');
+      // Tiny one-page column chunks are UNCOMPRESSED, the others zstd: both read back above.
+      const codecs = await all(`SELECT DISTINCT compression FROM parquet_metadata('${small}') ORDER BY 1`);
+      expect(codecs).toBe('[{"compression":"UNCOMPRESSED"},{"compression":"ZSTD"}]');
     } finally {
       conn.closeSync();
     }
