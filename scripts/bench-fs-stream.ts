@@ -28,7 +28,13 @@ const MiB = 1024 * 1024, TOTAL = ${TOTAL_MIB} * MiB, CACHE = 128 * MiB;
 const me = { uid: 1000, gid: 1000 };
 const mib = (n) => (n / MiB).toFixed(1) + ' MiB';
 let peak = 0;
-const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+let atPeak = '';
+const sample = () => {
+  const m = process.memoryUsage();
+  if (m.rss <= peak) return;
+  peak = m.rss;
+  atPeak = 'heap ' + mib(m.heapUsed) + ', external ' + mib(m.external) + ' (array buffers ' + mib(m.arrayBuffers) + ')';
+};
 const timer = setInterval(sample, 20);
 // 16 MiB of random bytes, used in 1 MiB slices with a counter stamped in: every MiB of
 // the file differs (no dedup), and generating it costs nothing per write.
@@ -57,6 +63,7 @@ await pond.flush('end');
 flushes++;
 const writeSeconds = (performance.now() - t0) / 1000;
 const writePeak = peak;
+const writeAtPeak = atPeak;
 await pond.close();
 const want = hash.digest('hex');
 peak = 0;
@@ -71,12 +78,13 @@ for (let off = 0; off < node.size; off += MiB) {
 }
 const readSeconds = (performance.now() - t1) / 1000;
 const readPeak = peak;
+const readAtPeak = atPeak;
 await reader.close();
 clearInterval(timer);
 const got = check.digest('hex');
 console.log('');
 console.log('rss: bare node ' + mib(rss0) + ', with pond modules loaded ' + mib(rssLoaded));
-console.log('write ' + mib(TOTAL) + ' in ' + writeSeconds.toFixed(1) + ' s (' + (TOTAL / MiB / writeSeconds).toFixed(1) + ' MiB/s), ' + flushes + ' flushes, peak rss ' + mib(writePeak));
+console.log('write ' + mib(TOTAL) + ' in ' + writeSeconds.toFixed(1) + ' s (' + (TOTAL / MiB / writeSeconds).toFixed(1) + ' MiB/s), ' + flushes + ' flushes, peak rss ' + mib(writePeak) + ' (' + writeAtPeak + ')');
 console.log('read back in ' + readSeconds.toFixed(1) + ' s (' + (TOTAL / MiB / readSeconds).toFixed(1) + ' MiB/s), peak rss ' + mib(readPeak) + ', sha256 ' + (got === want ? 'matches' : 'DIFFERS'));
 console.log('limit ' + mib(CACHE + 150 * MiB));
 if (got !== want) process.exit(1);

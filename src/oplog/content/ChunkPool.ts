@@ -60,10 +60,13 @@ const sinks = new Map<number, Pending>();
  * sources (tests, tsx scripts) the worker is chunkWorker.ts, loaded through tsx's API.
  */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chunkWorker.js', import.meta.url));
+  // A worker inherits the process's execArgv; `--input-type` (a process started with
+  // `node --input-type=module -e ...`) makes a worker started from a file fail to load.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./chunkWorker.js', import.meta.url), { execArgv });
   const url = new URL('./chunkWorker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, execArgv });
 }
 
 /**
