@@ -1,6 +1,6 @@
 // The main thread's side of chunkWorker.ts: one worker thread for the whole process,
 // started on first use. Each stream of bytes gets an id; its chunks come back in order,
-// as the worker cut them. Chunk reads (readChunkFile) go the same way.
+// as the worker cut them.
 import { Worker } from 'node:worker_threads';
 import type { ChunkerOptions } from './Chunker.js';
 
@@ -8,16 +8,12 @@ export type ToWorker =
   /** With `stage`, the worker writes new chunks as staged files there (Storage.localStaging). */
   | { id: number; kind: 'open'; opts: ChunkerOptions; stage?: { root: string; dir: string } }
   | { id: number; kind: 'push'; data: Uint8Array }
-  | { id: number; kind: 'finish' }
-  /** Read, decode and verify one chunk file. */
-  | { id: number; kind: 'get'; file: string; sha256: string; size: number | undefined };
+  | { id: number; kind: 'finish' };
 
 export type FromWorker =
   | ({ id: number; kind: 'chunk' } & EncodedChunk)
-  | { id: number; kind: 'got'; data: Uint8Array }
   | { id: number; kind: 'done' }
-  /** code: an fs error code, or CORRUPT (hash or size mismatch) / UNDECODABLE for a get. */
-  | { id: number; kind: 'error'; message: string; code?: string };
+  | { id: number; kind: 'error'; message: string };
 
 /** A chunk as the worker hands it back: exactly one of three forms. */
 export interface EncodedChunk {
@@ -36,23 +32,9 @@ export interface ChunkSink {
   fail(err: Error): void;
 }
 
-/** A failure in the worker; `code` as in FromWorker's error. */
-export class WorkerError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
-    super(message);
-  }
-}
-
-interface Pending {
-  chunk?(c: EncodedChunk): void;
-  got?(data: Uint8Array): void;
-  done?(): void;
-  fail(err: Error): void;
-}
-
 let worker: Worker | undefined;
 let nextId = 1;
-const sinks = new Map<number, Pending>();
+const sinks = new Map<number, ChunkSink>();
 
 /**
  * Built code (tsc's output, or the bundle, where scripts/bundle.mjs emits chunkWorker.js
@@ -95,13 +77,12 @@ function getWorker(): Worker {
   w.on('message', (msg: FromWorker) => {
     const sink = sinks.get(msg.id);
     if (!sink) return;
-    if (msg.kind === 'chunk') sink.chunk?.(msg);
+    if (msg.kind === 'chunk') sink.chunk(msg);
     else {
       sinks.delete(msg.id);
       idle(w);
-      if (msg.kind === 'done') sink.done?.();
-      else if (msg.kind === 'got') sink.got?.(msg.data);
-      else sink.fail(new WorkerError(`chunk worker: ${msg.message}`, msg.code));
+      if (msg.kind === 'done') sink.done();
+      else sink.fail(new Error(`chunk worker: ${msg.message}`));
     }
   });
   w.on('error', (err) => { if (worker === w) failAll(err); });
@@ -142,17 +123,3 @@ export class OffThreadChunker {
   }
 }
 
-/**
- * The chunk in `file` (a chunk file, codec.ts), decoded and verified against its SHA-256
- * (and size, when given) on the worker. Rejects with a WorkerError: code CORRUPT or
- * UNDECODABLE for a bad file, an fs code (ENOENT...) when it could not be read.
- */
-export function readChunkFile(file: string, sha256: string, size: number | undefined): Promise<Uint8Array> {
-  const w = getWorker();
-  const id = nextId++;
-  return new Promise<Uint8Array>((resolve, reject) => {
-    busy(w);
-    sinks.set(id, { got: resolve, fail: reject });
-    w.postMessage({ id, kind: 'get', file, sha256, size } satisfies ToWorker);
-  });
-}

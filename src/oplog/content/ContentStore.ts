@@ -6,7 +6,6 @@ import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
 import type { ChunkRef } from '../records/index.js';
 import { chunkAndStore, type StoredContent } from './chunkAndStore.js';
-import { WorkerError, readChunkFile } from './ChunkPool.js';
 import type { ChunkerOptions } from './Chunker.js';
 import { decodeChunk, encodeChunk } from './codec.js';
 
@@ -104,23 +103,6 @@ export class ContentStore {
     const sha256 = typeof ref === 'string' ? ref : ref.sha256;
     if (!isSha256(sha256)) throw new PondError('EINVAL', `bad chunk id ${sha256}`, { op: 'getChunk' });
     const path = ContentStore.pathOf(sha256);
-    const size = typeof ref === 'string' ? undefined : ref.size;
-    // A local chunk file is read, decoded and verified on the chunk worker: the JS thread
-    // only gets the bytes. Anything but a bad file (say a staged copy published and
-    // removed meanwhile) takes the path below, which knows every case.
-    const local = this.storage.localFile?.(path);
-    if (local) {
-      try {
-        return await readChunkFile(local, sha256, size);
-      } catch (err) {
-        if (err instanceof WorkerError && err.code === 'CORRUPT') {
-          throw new PondError('EIO', `corrupt chunk ${sha256}: ${err.message.replace(/^chunk worker: /, '')}`, { op: 'getChunk', path });
-        }
-        if (err instanceof WorkerError && err.code === 'UNDECODABLE') {
-          throw new PondError('EIO', `undecodable chunk ${sha256}: ${err.message}`, { op: 'getChunk', path });
-        }
-      }
-    }
     let file: Uint8Array;
     try {
       file = await this.storage.read(path);
@@ -138,7 +120,7 @@ export class ContentStore {
       throw new PondError('EIO', `undecodable chunk ${sha256}: ${String(err)}`, { op: 'getChunk', path, cause: err });
     }
     const actual = sha256Hex(data);
-    if (actual !== sha256 || (size !== undefined && size !== data.length)) {
+    if (actual !== sha256 || (typeof ref !== 'string' && ref.size !== data.length)) {
       throw new PondError('EIO', `corrupt chunk ${sha256}: content hashes to ${actual}`, { op: 'getChunk', path });
     }
     return data;

@@ -5,12 +5,12 @@
 // which the main thread adopts; durability stays with publishStaged(). The
 // whole-file hash stays on the main thread. Protocol: see ChunkPool.ts.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFile, writeFile } from 'node:fs';
+import { existsSync, mkdirSync, writeFile } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { Chunker } from './Chunker.js';
 import { ContentStore, sha256Hex } from './ContentStore.js';
-import { decodeChunk, encodeChunk } from './codec.js';
+import { encodeChunk } from './codec.js';
 import type { FromWorker, ToWorker } from './ChunkPool.js';
 
 const port = parentPort;
@@ -81,41 +81,7 @@ function emit(id: number, stream: Stream, chunk: Uint8Array): void {
   });
 }
 
-/**
- * A chunk file read back: decoded, verified, and moved (not cloned) to the main thread.
- * The read itself is asynchronous, so the reads of a read-ahead window overlap on the
- * thread pool while this thread hashes the ones that have arrived.
- */
-function get(msg: Extract<ToWorker, { kind: 'get' }>): void {
-  readFile(msg.file, (err, file) => {
-    if (err) {
-      port!.postMessage({ id: msg.id, kind: 'error', message: String(err), ...(err.code ? { code: err.code } : {}) } satisfies FromWorker);
-      return;
-    }
-    verify(msg, file);
-  });
-}
-
-function verify(msg: Extract<ToWorker, { kind: 'get' }>, file: Uint8Array): void {
-  let data: Uint8Array;
-  try {
-    data = decodeChunk(file);
-  } catch (err) {
-    port!.postMessage({ id: msg.id, kind: 'error', message: String(err), code: 'UNDECODABLE' } satisfies FromWorker);
-    return;
-  }
-  const actual = sha256Hex(data);
-  if (actual !== msg.sha256 || (msg.size !== undefined && data.length !== msg.size)) {
-    port!.postMessage({ id: msg.id, kind: 'error', message: `content hashes to ${actual}`, code: 'CORRUPT' } satisfies FromWorker);
-    return;
-  }
-  // Small files come in a pooled buffer shared with other reads: move a copy instead.
-  if (data.buffer.byteLength > data.byteLength + 1) data = new Uint8Array(data);
-  port!.postMessage({ id: msg.id, kind: 'got', data } satisfies FromWorker, [data.buffer as ArrayBuffer]);
-}
-
 port.on('message', (msg: ToWorker) => {
-  if (msg.kind === 'get') return get(msg);
   if (msg.kind === 'open') {
     streams.set(msg.id, { chunker: new Chunker(msg.opts), stage: msg.stage, slots: [], posted: 0, finished: false, failed: false });
     return;

@@ -183,11 +183,6 @@ export class LocalStorage implements Storage {
     this.stagedByTarget.set(target, tmp);
   }
 
-  localFile(path: string): string {
-    const target = this.abs(path);
-    return this.stagedByTarget.get(target) ?? target;
-  }
-
   localStaging(): { root: string; dir: string } {
     return { root: this.root, dir: nodePath.join(this.root, TMP_DIR) };
   }

@@ -55,8 +55,6 @@ export interface Storage {
    * and hand it over with adoptStaged(). Absent for other storages.
    */
   localStaging?(): { root: string; dir: string };
-  /** The local file that read(path) would read (a staged copy first), when files are local. */
-  localFile?(path: string): string;
   /** Takes `file`, written (not yet synced) into localStaging().dir, as staged for `path`. */
   adoptStaged?(path: string, file: string): void;
   /** Makes every staged file durable and visible under its name (existing names win). */
