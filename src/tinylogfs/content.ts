@@ -1,6 +1,6 @@
 import { chunkAndStore } from '../oplog/index.js';
 import { BytesContent, type ContentSource, EMPTY_CONTENT, type FS, FileContent, type FileNode } from '../tinyfs/index.js';
-import { INLINE_MAX } from './flush.js';
+import { EMPTY_SHA256, INLINE_MAX } from './flush.js';
 import type { Pond } from './Pond.js';
 import { ChunkedContent, type ContentLoader, committedOf } from './sources.js';
 
@@ -59,7 +59,7 @@ export function committedSource(file: FileNode): ContentSource | undefined {
 /** The SHA-256 of committed content, when known without reading it. */
 export function committedSha(file: FileNode): string | undefined {
   const c = committedOf(file.content);
-  if (c === 'empty') return 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+  if (c === 'empty') return EMPTY_SHA256;
   return c?.sha256;
 }
 
