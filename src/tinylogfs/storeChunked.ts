@@ -53,13 +53,14 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
   }
   const offThread = size - chunkFrom >= OFF_THREAD_FROM;
   const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true, offThread });
+  // Off the thread, a piece read into a buffer of our own moves to the worker without another copy.
+  const ownPieces = offThread && source instanceof FileContent;
   for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
     // The chunker keeps views of what it is given: frozen pages and cached chunks are
-    // never written again, and multi-page reads return a fresh buffer. Off the thread, a
-    // piece read into a buffer of our own moves to the worker without another copy.
+    // never written again, and multi-page reads return a fresh buffer.
     const length = Math.min(READ_PIECE, size - pos);
     let piece: Uint8Array;
-    if (offThread && source instanceof FileContent) {
+    if (ownPieces) {
       // Not zero-filled (readInto writes every byte), and never from the shared pool,
       // whose buffer must not be moved.
       piece = Buffer.allocUnsafeSlow(length);
@@ -70,7 +71,7 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
     const hashStart = Math.max(0, hashFrom - pos);
     if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
     const chunkStart = Math.max(0, chunkFrom - pos);
-    if (chunkStart === 0 && offThread && source instanceof FileContent) await writer.give(piece);
+    if (chunkStart === 0 && ownPieces) await writer.give(piece);
     else if (chunkStart < piece.length) await writer.push(chunkStart === 0 ? piece : piece.subarray(chunkStart));
   }
   const fresh = await writer.finish();
