@@ -38,7 +38,7 @@ function columnData(rows: ReadonlyArray<FileRow>, name: string): arrow.Data {
 }
 
 /** The rows as one Arrow record batch of the data-file schema. */
-export function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
+function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
   for (const name of ['node_id', 'version', 'timestamp', 'kind', 'op'] as const) {
     for (const r of rows) {
       if (r[name] === null || r[name] === undefined) {
