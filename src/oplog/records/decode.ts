@@ -5,7 +5,7 @@ import * as pq from 'parquet-wasm';
 import { PondError } from '../../errors.js';
 import type { ChunkRef, NodeKind, OpRecord, RecordOp } from './OpRecord.js';
 import { readBinary, readChunks, readInt32, readInt64, readUtf8, timestampDivisor } from './read.js';
-import { DATA_COLUMNS } from './schema.js';
+import { DATA_COLUMNS, REQUIRED_COLUMNS } from './schema.js';
 
 export interface DecodeOptions {
   /** Load inline content (default false: `content` is null on every row). */
@@ -41,7 +41,7 @@ function decodeColumn(table: arrow.Table, numRows: number, name: string, path: s
   const out: ColumnValues = new Array(numRows).fill(null);
   if (!vec) {
     // A column missing from an older file reads as null; the required ones must exist.
-    if (['node_id', 'version', 'timestamp', 'kind', 'op'].includes(name)) {
+    if (REQUIRED_COLUMNS.has(name)) {
       throw new PondError('ECORRUPT', `data file ${path ?? ''} lacks column ${name}`, { op: 'decode', path });
     }
     return out;

@@ -7,7 +7,7 @@ import type { FileRow } from './OpRecord.js';
 import { binaryData, chunksData, int32Data, int64Data, timestampData, utf8Data } from './build.js';
 import { DICTIONARY_COLUMNS, DICTIONARY_MIN_ROWS, JS_MAX_ROWS, encodeSmallParquet } from './smallParquet.js';
 import { recordStats } from './stats.js';
-import { DATA_COLUMNS, dataSchema } from './schema.js';
+import { DATA_COLUMNS, REQUIRED_COLUMNS, dataSchema } from './schema.js';
 
 
 export interface EncodedFile {
@@ -37,9 +37,11 @@ function columnData(rows: ReadonlyArray<FileRow>, name: string): arrow.Data {
   }
 }
 
+const REQUIRED_DATA_COLUMNS = DATA_COLUMNS.map(([n]) => n).filter((n) => REQUIRED_COLUMNS.has(n)) as Array<keyof FileRow>;
+
 /** The rows as one Arrow record batch of the data-file schema. */
 function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
-  for (const name of ['node_id', 'version', 'timestamp', 'kind', 'op'] as const) {
+  for (const name of REQUIRED_DATA_COLUMNS) {
     for (const r of rows) {
       if (r[name] === null || r[name] === undefined) {
         throw new PondError('EINVAL', `record column ${name} must not be null`, { op: 'encode' });
