@@ -175,9 +175,14 @@ export class LocalStorage implements Storage {
     const tmpDir = nodePath.join(this.root, TMP_DIR);
     const tmp = nodePath.join(tmpDir, `${randomUUID()}.staged`);
     try {
-      await fsp.mkdir(tmpDir, { recursive: true });
+      // Like writeTemp's: the folder needs no durable name (publishStaged syncs, then links).
+      if (!this.dirs.has(tmpDir)) {
+        await fsp.mkdir(tmpDir, { recursive: true });
+        this.dirs.add(tmpDir);
+      }
       await fsp.writeFile(tmp, data);
     } catch (err) {
+      if (errnoCode(err) === 'ENOENT') this.dirs.delete(tmpDir); // removed behind our back
       await fsp.unlink(tmp).catch(() => undefined);
       throw toPondError(err, 'stage', path);
     }

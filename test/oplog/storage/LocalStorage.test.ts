@@ -58,4 +58,15 @@ describe('LocalStorage commit primitives', () => {
     await s.sync();
     expect([...(await s.read('d/c'))]).toEqual([3]);
   });
+
+  it('stage makes its folder once, and again after it was removed behind its back', async () => {
+    await s.stage('c/a', new Uint8Array([1]));
+    await s.publishStaged();
+    rmSync(path.join(root, '.tmp'), { recursive: true });
+    await expect(s.stage('c/b', new Uint8Array([2]))).rejects.toMatchObject({ code: 'ENOENT' });
+    await s.stage('c/b', new Uint8Array([2]));
+    await s.publishStaged();
+    expect([...(await s.read('c/a'))]).toEqual([1]);
+    expect([...(await s.read('c/b'))]).toEqual([2]);
+  });
 });
