@@ -113,15 +113,8 @@ export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRe
 export function readChunkLists(bytes: Uint8Array, rows: readonly number[], path?: string): Map<number, ChunkRef[] | null> {
   const out = new Map<number, ChunkRef[] | null>();
   /** The chunk lists of a table read with `columns: ['chunks']`, in row order. */
-  const lists = (table: arrow.Table): Array<ChunkRef[] | null> => {
-    const values: Array<ChunkRef[] | null> = new Array(table.numRows).fill(null);
-    let base = 0;
-    for (const d of table.getChild('chunks')?.data ?? []) {
-      readChunks(d, values, base);
-      base += d.length;
-    }
-    return values;
-  };
+  const lists = (table: arrow.Table): Array<ChunkRef[] | null> =>
+    decodeColumn(table, table.numRows, 'chunks', path) as Array<ChunkRef[] | null>;
   // Past a few rows, one pass over the column costs less than a read per row.
   if (rows.length > 16) {
     const all = lists(readTable(bytes, { columns: ['chunks'] }, path));
