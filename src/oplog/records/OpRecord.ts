@@ -42,6 +42,9 @@ export interface OpRecord {
   xattrs: string | null;
 }
 
+/** A record as a data file holds it: its part_id is the file's partition, not a column. */
+export type FileRow = Omit<OpRecord, 'part_id'> & { part_id?: string };
+
 /** Where a stored row lives, so its inline content can be fetched later. */
 export interface RecordSource {
   /** Data file path relative to the table root. */

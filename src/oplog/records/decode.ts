@@ -5,7 +5,7 @@ import * as pq from 'parquet-wasm';
 import { PondError } from '../../errors.js';
 import type { ChunkRef, NodeKind, OpRecord, RecordOp } from './OpRecord.js';
 import { readBinary, readChunks, readInt32, readInt64, readUtf8, timestampDivisor } from './read.js';
-import { DATA_COLUMNS } from './schema.js';
+import { DATA_COLUMNS, REQUIRED_COLUMNS } from './schema.js';
 
 export interface DecodeOptions {
   /** Load inline content (default false: `content` is null on every row). */
@@ -41,7 +41,7 @@ function decodeColumn(table: arrow.Table, numRows: number, name: string, path: s
   const out: ColumnValues = new Array(numRows).fill(null);
   if (!vec) {
     // A column missing from an older file reads as null; the required ones must exist.
-    if (['node_id', 'version', 'timestamp', 'kind', 'op'].includes(name)) {
+    if (REQUIRED_COLUMNS.has(name)) {
       throw new PondError('ECORRUPT', `data file ${path ?? ''} lacks column ${name}`, { op: 'decode', path });
     }
     return out;
@@ -113,15 +113,8 @@ export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRe
 export function readChunkLists(bytes: Uint8Array, rows: readonly number[], path?: string): Map<number, ChunkRef[] | null> {
   const out = new Map<number, ChunkRef[] | null>();
   /** The chunk lists of a table read with `columns: ['chunks']`, in row order. */
-  const lists = (table: arrow.Table): Array<ChunkRef[] | null> => {
-    const values: Array<ChunkRef[] | null> = new Array(table.numRows).fill(null);
-    let base = 0;
-    for (const d of table.getChild('chunks')?.data ?? []) {
-      readChunks(d, values, base);
-      base += d.length;
-    }
-    return values;
-  };
+  const lists = (table: arrow.Table): Array<ChunkRef[] | null> =>
+    decodeColumn(table, table.numRows, 'chunks', path) as Array<ChunkRef[] | null>;
   // Past a few rows, one pass over the column costs less than a read per row.
   if (rows.length > 16) {
     const all = lists(readTable(bytes, { columns: ['chunks'] }, path));

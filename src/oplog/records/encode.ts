@@ -3,11 +3,11 @@
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { PondError } from '../../errors.js';
-import type { OpRecord } from './OpRecord.js';
+import type { FileRow } from './OpRecord.js';
 import { binaryData, chunksData, int32Data, int64Data, timestampData, utf8Data } from './build.js';
 import { DICTIONARY_COLUMNS, DICTIONARY_MIN_ROWS, JS_MAX_ROWS, encodeSmallParquet } from './smallParquet.js';
 import { recordStats } from './stats.js';
-import { DATA_COLUMNS, dataSchema } from './schema.js';
+import { DATA_COLUMNS, REQUIRED_COLUMNS, dataSchema } from './schema.js';
 
 
 export interface EncodedFile {
@@ -16,16 +16,15 @@ export interface EncodedFile {
   stats: string;
 }
 
-type Row = Omit<OpRecord, 'part_id'> & { part_id?: string };
 
-function column<K extends keyof Row>(rows: ReadonlyArray<Row>, key: K): Array<Row[K]> {
-  const out = new Array<Row[K]>(rows.length);
+function column<K extends keyof FileRow>(rows: ReadonlyArray<FileRow>, key: K): Array<FileRow[K]> {
+  const out = new Array<FileRow[K]>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = rows[i]![key];
   return out;
 }
 
-function columnData(rows: ReadonlyArray<Row>, name: string): arrow.Data {
-  const key = name as keyof Row;
+function columnData(rows: ReadonlyArray<FileRow>, name: string): arrow.Data {
+  const key = name as keyof FileRow;
   switch (name) {
     case 'version': case 'size': return int64Data(name, column(rows, key) as Array<number | null>);
     case 'timestamp': case 'atime': case 'mtime': case 'ctime':
@@ -38,9 +37,11 @@ function columnData(rows: ReadonlyArray<Row>, name: string): arrow.Data {
   }
 }
 
+const REQUIRED_DATA_COLUMNS = DATA_COLUMNS.map(([n]) => n).filter((n) => REQUIRED_COLUMNS.has(n)) as Array<keyof FileRow>;
+
 /** The rows as one Arrow record batch of the data-file schema. */
-export function recordsToArrow(rows: ReadonlyArray<Row>): arrow.Table {
-  for (const name of ['node_id', 'version', 'timestamp', 'kind', 'op'] as const) {
+function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
+  for (const name of REQUIRED_DATA_COLUMNS) {
     for (const r of rows) {
       if (r[name] === null || r[name] === undefined) {
         throw new PondError('EINVAL', `record column ${name} must not be null`, { op: 'encode' });
@@ -55,7 +56,7 @@ export function recordsToArrow(rows: ReadonlyArray<Row>): arrow.Table {
 }
 
 /** Encodes rows (all of one partition; their part_id is not stored) as a Parquet file. */
-export function encodeRecords(rows: ReadonlyArray<Row>): EncodedFile {
+export function encodeRecords(rows: ReadonlyArray<FileRow>): EncodedFile {
   // Up to JS_MAX_ROWS (one row group) the JS writer produces the same file at a fraction
   // of the cost (smallParquet.ts).
   if (rows.length <= JS_MAX_ROWS) return { bytes: encodeSmallParquet(rows), stats: recordStats(rows) };
@@ -63,7 +64,7 @@ export function encodeRecords(rows: ReadonlyArray<Row>): EncodedFile {
 }
 
 /** The same file through Arrow and parquet-wasm (any size; dictionaries from 256 rows). */
-export function encodeWithParquetWasm(rows: ReadonlyArray<Row>): Uint8Array {
+export function encodeWithParquetWasm(rows: ReadonlyArray<FileRow>): Uint8Array {
   const table = recordsToArrow(rows);
   // Properties are consumed by writeParquet (moved into wasm), so build them per call.
   // Dictionary encoding only where values repeat: on ids, hashes, names and times it

@@ -3,7 +3,7 @@
 // every directory load decodes a whole partition file.
 export type { ChunkRef, NodeKind, OpRecord, RecordOp, RecordSource, StoredRecord } from './OpRecord.js';
 export { DATA_COLUMNS, PARTITION_COLUMN, dataSchema, partitionColumns, schemaString } from './schema.js';
-export { encodeRecords, recordsToArrow } from './encode.js';
+export { encodeRecords } from './encode.js';
 export type { EncodedFile } from './encode.js';
 export { decodeRecords, readChunkLists, readInlineContent } from './decode.js';
 export { newestRows, type NewestRows } from './newest.js';

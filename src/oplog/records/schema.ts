@@ -33,7 +33,7 @@ export const DATA_COLUMNS: ReadonlyArray<readonly [name: string, type: DeltaType
 ];
 
 /** Columns that are never null, so readers may rely on them. */
-const REQUIRED = new Set(['part_id', 'node_id', 'version', 'timestamp', 'kind', 'op']);
+export const REQUIRED_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, 'node_id', 'version', 'timestamp', 'kind', 'op']);
 
 export const chunkStructType = new arrow.Struct([
   new arrow.Field('sha256', new arrow.Utf8(), false),
@@ -52,7 +52,7 @@ export function arrowType(t: DeltaType): arrow.DataType {
 }
 
 export const dataSchema = new arrow.Schema(
-  DATA_COLUMNS.map(([name, t]) => new arrow.Field(name, arrowType(t), !REQUIRED.has(name))),
+  DATA_COLUMNS.map(([name, t]) => new arrow.Field(name, arrowType(t), !REQUIRED_COLUMNS.has(name))),
 );
 
 function deltaField(name: string, t: DeltaType): Record<string, unknown> {
@@ -69,7 +69,7 @@ function deltaField(name: string, t: DeltaType): Record<string, unknown> {
         containsNull: true,
       }
     : t;
-  return { name, type, nullable: !REQUIRED.has(name), metadata: {} };
+  return { name, type, nullable: !REQUIRED_COLUMNS.has(name), metadata: {} };
 }
 
 /** The Delta `metaData.schemaString` of the oplog table. */

@@ -12,11 +12,10 @@ import * as arrow from 'apache-arrow';
 import zstd from 'zstd-napi';
 import { PondError } from '../../errors.js';
 import { bad, int32Value, int64Value } from './build.js';
-import type { OpRecord } from './OpRecord.js';
+import type { FileRow } from './OpRecord.js';
 import { DATA_COLUMNS, dataSchema } from './schema.js';
 import { ByteSink } from './thrift.js';
 
-type Row = Omit<OpRecord, 'part_id'> & { part_id?: string };
 type Phys = 'utf8' | 'binary' | 'int32' | 'int64';
 
 /** Parquet physical types, encodings, codecs and converted types (parquet.thrift). */
@@ -234,8 +233,8 @@ function writeLevels(sink: ByteSink, levels: Uint8Array, count: number): void {
 }
 
 /** The uncompressed v1 page of rows [start, end) of a top-level column into `sink`. */
-function flatPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, levels: Uint8Array, values: ValueWriter, start: number, end: number): number {
-  const key = leaf.column as keyof Row;
+function flatPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, levels: Uint8Array, values: ValueWriter, start: number, end: number): number {
+  const key = leaf.column as keyof FileRow;
   if (leaf.required) {
     for (let i = start; i < end; i++) {
       const v = rows[i]![key];
@@ -260,8 +259,8 @@ function flatPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, levels: 
  * DICTIONARY_MIN_ROWS rows or more: the distinct values in first-seen order (PLAIN) into
  * `dict`, then the data page: levels, index bit width, RLE indices.
  */
-function dictPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, dict: ByteSink, levels: Uint8Array): Page & { dictValues: number } {
-  const key = leaf.column as keyof Row;
+function dictPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, dict: ByteSink, levels: Uint8Array): Page & { dictValues: number } {
+  const key = leaf.column as keyof FileRow;
   const n = rows.length;
   const values = new ValueWriter(dict, leaf);
   const index = new Map<unknown, number>();
@@ -296,7 +295,7 @@ function dictPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, dict: By
  * element, required fields): null row = def 0, empty list = def 1, element = def 3;
  * rep 1 continues the row's list.
  */
-function chunkLevels(rows: ReadonlyArray<Row>): ChunkLevels {
+function chunkLevels(rows: ReadonlyArray<FileRow>): ChunkLevels {
   let count = 0;
   for (const r of rows) {
     const v = r.chunks;
@@ -321,7 +320,7 @@ function chunkLevels(rows: ReadonlyArray<Row>): ChunkLevels {
 interface ChunkLevels { rep: Uint8Array; def: Uint8Array; rowStart: Uint32Array }
 
 /** The page of rows [start, end) of a chunks leaf (pages end at row boundaries, rep 0). */
-function chunkPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, lv: ChunkLevels, values: ValueWriter, start: number, end: number): number {
+function chunkPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, lv: ChunkLevels, values: ValueWriter, start: number, end: number): number {
   const from = lv.rowStart[start]!;
   const to = lv.rowStart[end]!;
   writeLevels(sink, lv.rep.subarray(from, to), to - from);
@@ -339,10 +338,10 @@ function chunkPage(rows: ReadonlyArray<Row>, leaf: Leaf, sink: ByteSink, lv: Chu
  * Row boundaries of a column's pages, as parquet-rs cuts them: batches of PAGE_BATCH_ROWS
  * rows, a new page once the values of the current one reach PAGE_BYTES (estimated).
  */
-function pageBounds(rows: ReadonlyArray<Row>, leaf: Leaf): number[] {
+function pageBounds(rows: ReadonlyArray<FileRow>, leaf: Leaf): number[] {
   const n = rows.length;
   if (n <= PAGE_BATCH_ROWS) return [0, n];
-  const key = leaf.column as keyof Row;
+  const key = leaf.column as keyof FileRow;
   const field = leaf.path[3] as 'sha256' | 'size' | undefined;
   const fixed = leaf.phys === 'int32' ? 4 : leaf.phys === 'int64' ? 8 : 0;
   const bounds = [0];
@@ -417,7 +416,7 @@ function writePage(out: ByteSink, raw: Uint8Array, z: Uint8Array, page: { values
 }
 
 /** Encodes rows (all of one partition; their part_id is not stored) as a one-row-group Parquet file. */
-export function encodeSmallParquet(rows: ReadonlyArray<Row>): Uint8Array {
+export function encodeSmallParquet(rows: ReadonlyArray<FileRow>): Uint8Array {
   if (rows.length > JS_MAX_ROWS) throw new PondError('EINVAL', `${rows.length} rows exceed ${JS_MAX_ROWS} for one row group`, { op: 'encode' });
   const { out, page, dict } = sinks();
   out.bytes(MAGIC);

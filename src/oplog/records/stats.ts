@@ -1,6 +1,6 @@
 // Per-file statistics in the Delta protocol's `add.stats` JSON, so engines can skip
 // files by node_id, version or time without opening them.
-import type { OpRecord } from './OpRecord.js';
+import type { FileRow } from './OpRecord.js';
 import { DATA_COLUMNS } from './schema.js';
 
 /** Delta writes timestamp stats as ISO-8601 UTC strings with millisecond precision. */
@@ -8,7 +8,7 @@ function isoMillis(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function recordStats(rows: ReadonlyArray<Omit<OpRecord, 'part_id'> & { part_id?: string }>): string {
+export function recordStats(rows: ReadonlyArray<FileRow>): string {
   const n = rows.length;
   const nullCount: Record<string, number> = {};
   for (const [name, t] of DATA_COLUMNS) {

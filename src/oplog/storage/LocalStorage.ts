@@ -20,6 +20,8 @@ export class LocalStorage implements Storage {
   private stagedByTarget = new Map<string, string>();
   /** Directories whose names this process has made durable (ensureDir): no mkdir per write. */
   private readonly dirs = new Set<string>();
+  /** Directories writeFresh made (or found) whose names wait for the next sync(). */
+  private readonly unsyncedDirs = new Set<string>();
 
   constructor(readonly root: string) {
     this.location = root;
@@ -173,9 +175,14 @@ export class LocalStorage implements Storage {
     const tmpDir = nodePath.join(this.root, TMP_DIR);
     const tmp = nodePath.join(tmpDir, `${randomUUID()}.staged`);
     try {
-      await fsp.mkdir(tmpDir, { recursive: true });
+      // Like writeTemp's: the folder needs no durable name (publishStaged syncs, then links).
+      if (!this.dirs.has(tmpDir)) {
+        await fsp.mkdir(tmpDir, { recursive: true });
+        this.dirs.add(tmpDir);
+      }
       await fsp.writeFile(tmp, data);
     } catch (err) {
+      if (errnoCode(err) === 'ENOENT') this.dirs.delete(tmpDir); // removed behind our back
       await fsp.unlink(tmp).catch(() => undefined);
       throw toPondError(err, 'stage', path);
     }
@@ -233,22 +240,37 @@ export class LocalStorage implements Storage {
 
   async writeFresh(path: string, data: Uint8Array): Promise<void> {
     const target = this.abs(path);
+    const dir = nodePath.dirname(target);
     try {
-      await fsp.mkdir(nodePath.dirname(target), { recursive: true });
+      // No fsync of the folder here: the next sync() makes its name durable with the file.
+      if (!this.dirs.has(dir) && !this.unsyncedDirs.has(dir)) {
+        await fsp.mkdir(dir, { recursive: true });
+        this.unsyncedDirs.add(dir);
+      }
       await fsp.writeFile(target, data, { flag: 'wx' });
     } catch (err) {
       if (errnoCode(err) === 'EEXIST') {
         throw new PondError('EEXIST', `already exists: ${target}`, { op: 'writeFresh', path, cause: err });
+      }
+      if (errnoCode(err) === 'ENOENT') { // removed behind our back
+        this.dirs.delete(dir);
+        this.unsyncedDirs.delete(dir);
       }
       throw toPondError(err, 'writeFresh', path);
     }
   }
 
   async sync(): Promise<void> {
+    const made = [...this.unsyncedDirs];
     try {
       await syncfs(this.root);
     } catch (err) {
       throw toPondError(err, 'sync', this.root);
+    }
+    // syncfs made the names of the folders writeFresh created durable too.
+    for (const dir of made) {
+      this.unsyncedDirs.delete(dir);
+      this.dirs.add(dir);
     }
   }
 

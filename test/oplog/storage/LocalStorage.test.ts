@@ -47,4 +47,26 @@ describe('LocalStorage commit primitives', () => {
     await s.putNew('d/b', new Uint8Array([2]));
     expect([...(await s.read('d/b'))]).toEqual([2]);
   });
+
+  it('writeFresh makes a folder once, and again after it was removed behind its back', async () => {
+    await s.writeFresh('d/a', new Uint8Array([1]));
+    await s.sync();
+    await s.writeFresh('d/b', new Uint8Array([2]));
+    rmSync(path.join(root, 'd'), { recursive: true });
+    await expect(s.writeFresh('d/c', new Uint8Array([3]))).rejects.toMatchObject({ code: 'ENOENT' });
+    await s.writeFresh('d/c', new Uint8Array([3]));
+    await s.sync();
+    expect([...(await s.read('d/c'))]).toEqual([3]);
+  });
+
+  it('stage makes its folder once, and again after it was removed behind its back', async () => {
+    await s.stage('c/a', new Uint8Array([1]));
+    await s.publishStaged();
+    rmSync(path.join(root, '.tmp'), { recursive: true });
+    await expect(s.stage('c/b', new Uint8Array([2]))).rejects.toMatchObject({ code: 'ENOENT' });
+    await s.stage('c/b', new Uint8Array([2]));
+    await s.publishStaged();
+    expect([...(await s.read('c/a'))]).toEqual([1]);
+    expect([...(await s.read('c/b'))]).toEqual([2]);
+  });
 });
