@@ -126,6 +126,20 @@ function cli(dir: string, sql: string): { wall: number; out: string } {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const fmt = (xs: number[]): string => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
 
+/** RUNS measured runs of fn: each run's wall and cpu, and the last answer. */
+async function repeat(fn: () => Promise<unknown>): Promise<{ wall: number[]; cpu: number[]; answer: unknown }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let answer: unknown;
+  for (let i = 0; i < RUNS; i++) {
+    const m = await measure(fn);
+    wall.push(m.wall);
+    cpu.push(m.cpu);
+    answer = m.result;
+  }
+  return { wall, cpu, answer };
+}
+
 async function runAll(label: string, dir: string): Promise<void> {
   const pond = await Pond.open(dir, { readOnly: true });
   console.log(`\n${label}: version ${pond.version}, ${pond.oplog.snapshot.files.length} data files`);
@@ -135,30 +149,14 @@ async function runAll(label: string, dir: string): Promise<void> {
     ['history of one path', `SELECT version, op, size FROM history WHERE path = '${HOT}' ORDER BY version`],
   ];
   for (const [name, sql] of queries) {
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    let answer: unknown;
-    for (let i = 0; i < RUNS; i++) {
-      const m = await measure(() => inProcess(dir, sql));
-      wall.push(m.wall);
-      cpu.push(m.cpu);
-      answer = m.result;
-    }
+    const { wall, cpu, answer } = await repeat(() => inProcess(dir, sql));
     console.log(`  in process   ${name.padEnd(28)} wall ${fmt(wall)}, cpu ${fmt(cpu)}  -> ${JSON.stringify(answer).slice(0, 80)}`);
     if (existsSync(join(dirname(BIN), '..', 'dist', 'cli', 'main.js'))) {
       const runs = Array.from({ length: RUNS }, () => cli(dir, sql));
       console.log(`  pond sql     ${name.padEnd(28)} wall ${fmt(runs.map((r) => r.wall))}`);
     }
   }
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let answer: unknown;
-  for (let i = 0; i < RUNS; i++) {
-    const m = await measure(() => pathLogOf(dir, RENAMED));
-    wall.push(m.wall);
-    cpu.push(m.cpu);
-    answer = m.result;
-  }
+  const { wall, cpu, answer } = await repeat(() => pathLogOf(dir, RENAMED));
   console.log(`  in process   ${'pathLog of a renamed file'.padEnd(28)} wall ${fmt(wall)}, cpu ${fmt(cpu)}  -> ${JSON.stringify(answer)}`);
 }
 

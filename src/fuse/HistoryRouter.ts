@@ -10,7 +10,7 @@ import type { Pond } from '../tinylogfs/index.js';
 export const HISTORY = '.history';
 
 export type Route =
-  | { kind: 'fs'; fs: FS; path: string; history: boolean }
+  | { kind: 'fs'; fs: FS; path: string }
   | { kind: 'historyRoot' }
   | { kind: 'latest' };
 
@@ -24,7 +24,7 @@ export class HistoryRouter {
 
   async route(path: string): Promise<Route> {
     if (this.mode === 'off' || !(path === `/${HISTORY}` || path.startsWith(`/${HISTORY}/`))) {
-      return { kind: 'fs', fs: this.live, path, history: false };
+      return { kind: 'fs', fs: this.live, path };
     }
     const rest = path.slice(HISTORY.length + 2);
     if (rest === '') return { kind: 'historyRoot' };
@@ -37,7 +37,7 @@ export class HistoryRouter {
       throw new PondError('ENOENT', `no such file: ${path}`);
     }
     const version = await this.versionOf(name, path);
-    return { kind: 'fs', fs: await this.pond.view(version), path: inner, history: true };
+    return { kind: 'fs', fs: await this.pond.view(version), path: inner };
   }
 
   /** The names listed in `.history`: every version, then `latest`. */

@@ -31,8 +31,4 @@ export class HandleTable {
   remove(fd: number): void {
     this.open.delete(fd);
   }
-
-  get size(): number {
-    return this.open.size;
-  }
 }

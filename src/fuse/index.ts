@@ -3,7 +3,7 @@
 // one place (errno.ts); `.history` is routed to read-only version views. This layer knows
 // nothing of Parquet or Delta.
 export { FuseServer, type ServeOptions } from './FuseServer.js';
-export { isMounted, lookup as lookupMount, processAlive, fuseMounts } from './registry.js';
+export { isMounted, lookup as lookupMount, fuseMounts } from './registry.js';
 export { HistoryRouter, HISTORY } from './HistoryRouter.js';
 export { buildFuseOptions, type MountOptions } from './mountOptions.js';
 export { toErrno } from './errno.js';

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
-import { processAlive } from '../tinylogfs/index.js';
 
 // Which process serves which mount point, so `pond umount DIR` can ask that server to
 // flush and leave, rather than unmounting under it (which would lose unflushed writes).
@@ -47,8 +46,6 @@ export async function lookup(mountpoint: string): Promise<MountRecord | undefine
     return undefined;
   }
 }
-
-export { processAlive };
 
 /** Mount points of FUSE filesystems now in the kernel's table. */
 export function fuseMounts(): string[] {

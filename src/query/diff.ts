@@ -44,7 +44,6 @@ export async function diffVersions(engine: QueryEngine, a: number, b: number, un
     return side && side.path !== null ? side : null;
   };
   const pairs = rows.map((r) => ({ a: parse(r.a), b: parse(r.b) }));
-  const byPath = (p: Side, q: Side): number => (p.path < q.path ? -1 : p.path > q.path ? 1 : 0);
   const onlyA = pairs.flatMap((p) => (p.a && !p.b ? [p.a] : [])).sort(byPath);
   const onlyB = pairs.flatMap((p) => (p.b && !p.a ? [p.b] : [])).sort(byPath);
   const out: DiffEntry[] = pairs.flatMap((p) => (p.a && p.b ? [entry('modified', p.a, p.b)] : []));
@@ -69,7 +68,11 @@ export async function diffVersions(engine: QueryEngine, a: number, b: number, un
     }
   }
   for (const y of onlyB) if (!used.has(y)) out.push(entry('added', null, y));
-  return out.sort((p, q) => (p.path < q.path ? -1 : p.path > q.path ? 1 : 0));
+  return out.sort(byPath);
+}
+
+function byPath(p: { path: string }, q: { path: string }): number {
+  return p.path < q.path ? -1 : p.path > q.path ? 1 : 0;
 }
 
 function entry(status: DiffStatus, x: Side | null, y: Side | null): DiffEntry {

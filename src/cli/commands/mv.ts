@@ -23,7 +23,7 @@ export function register(program: Command): void {
     }));
 }
 
-export function basename(p: string): string {
+function basename(p: string): string {
   const parts = normalize(p).split('/').filter(Boolean);
   return parts[parts.length - 1] ?? '';
 }

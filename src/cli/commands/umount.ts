@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import * as nodePath from 'node:path';
 import { promisify } from 'node:util';
 import { PondError } from '../../errors.js';
-import { forget, isMounted, lookup as lookupMount, processAlive } from '../../fuse/registry.js';
+import { forget, isMounted, lookup as lookupMount } from '../../fuse/registry.js';
+import { processAlive } from '../../tinylogfs/index.js';
 import { out } from '../output.js';
 import { action } from '../run.js';
 
