@@ -34,8 +34,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
   // Path -> node of the live tree, so the hottest call (getattr: attr_timeout is 0) is
-  // answered without a promise or a walk. Names only disappear or move through unlink
-  // (which drops its name), rmdir and rename (which clear it); version views never change.
+  // answered without a promise or a walk. Names only disappear or move through unlink and
+  // rmdir (which drop their name) and rename (which clears it); version views never change.
   const paths = new Map<string, { fs: FS; node: Node }>();
   const PATHS_MAX = 100_000;
   const remember = (path: string, hit: { fs: FS; node: Node }): void => {
@@ -227,7 +227,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     rmdir: (path, cb) => reply('rmdir', path, cb, async () => {
-      paths.clear();
+      // Only an empty directory goes, so nothing cached lies below it: drop its own name.
+      paths.delete(path);
       const t = await target(path);
       await t.fs.rmdir(t.path);
       return undefined;

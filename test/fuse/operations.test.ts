@@ -44,6 +44,15 @@ describe('fuse operations', () => {
     expect((await getattr('/d'))[0]).toBe(0);
   });
 
+  it('answers ENOENT for a removed directory and keeps its siblings', async () => {
+    expect((await call((cb) => ops.mkdir!('/e', 0o755, cb as never)))[0]).toBe(0);
+    expect((await getattr('/e'))[0]).toBe(0);
+    expect((await call((cb) => ops.rmdir!('/e', cb as never)))[0]).toBe(0);
+    expect((await getattr('/e'))[0]).toBe(-2);
+    expect((await getattr('/e/x'))[0]).toBe(-2);
+    expect((await getattr('/d'))[0]).toBe(0);
+  });
+
   it('keeps the special answers the fast path must not shadow', async () => {
     expect((await getattr('/.history'))[0]).toBe(0); // hidden from readdir, still there
     expect((await getattr(`/d/${'x'.repeat(300)}`))[0]).toBe(-36); // ENAMETOOLONG
