@@ -4,11 +4,8 @@ import { ChangeSet } from './changes.js';
 import { EMPTY_CONTENT } from './ContentSource.js';
 import { checkName } from './names.js';
 import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
-import { type Walk, lookupIn, walk, walkParent } from './resolve.js';
+import { MAX_SYMLINK_HOPS, type Walk, lookupIn, walk, walkParent } from './resolve.js';
 import type { Caller, NodeMeta, Stat } from './types.js';
-
-/** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
-const MAX_CREATE_HOPS = 40;
 
 function dirnameOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/'));
@@ -129,7 +126,7 @@ export class FS {
         });
         if (!resolved) {
           // As open(O_CREAT) without O_EXCL: a dangling symlink creates its target.
-          if (hops >= MAX_CREATE_HOPS) throw new PondError('ELOOP', `too many levels of symbolic links: ${path}`, { op: 'create', path });
+          if (hops >= MAX_SYMLINK_HOPS) throw new PondError('ELOOP', `too many levels of symbolic links: ${path}`, { op: 'create', path });
           const target = existing.target.startsWith('/') ? existing.target : `${dirnameOf(path)}/${existing.target}`;
           return this.create(target, perm, caller, false, hops + 1);
         }
