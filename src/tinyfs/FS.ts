@@ -73,14 +73,18 @@ export class FS {
     return (await this.resolve(path, follow)).stat();
   }
 
-  async exists(path: string): Promise<boolean> {
+  /** The node at `path` (a last symlink not followed); undefined when there is none. */
+  async find(path: string): Promise<Node | undefined> {
     try {
-      await this.resolve(path, false);
-      return true;
+      return await this.resolve(path, false);
     } catch (err) {
-      if (err instanceof PondError && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return false;
+      if (err instanceof PondError && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return undefined;
       throw err;
     }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return (await this.find(path)) !== undefined;
   }
 
   async readdir(path: string): Promise<string[]> {
