@@ -113,7 +113,7 @@ export class FS {
     const node = new DirNode(id, id, this.newMeta(perm, caller, 2), false, new Map());
     this.addEntry(dir, entries, name, node);
     dir.meta.nlink++;
-    this.mark(node, { created: true });
+    this.mark(node, true);
     return node;
   }
 
@@ -142,7 +142,7 @@ export class FS {
     const p = await this.parentForCreate(path, 'create');
     const node = new FileNode(this.backend.newId(), p.dir.id, this.newMeta(perm, caller, 1), false, EMPTY_CONTENT);
     this.addEntry(p.dir, p.entries, p.name, node);
-    this.mark(node, { created: true, content: true });
+    this.mark(node, true);
     return node;
   }
 
@@ -151,7 +151,7 @@ export class FS {
     const { dir, name, entries } = await this.parentForCreate(path, 'symlink');
     const node = new SymlinkNode(this.backend.newId(), dir.id, this.newMeta(0o777, caller, 1), false, target);
     this.addEntry(dir, entries, name, node);
-    this.mark(node, { created: true, content: true });
+    this.mark(node, true);
     return node;
   }
 
@@ -350,8 +350,8 @@ export class FS {
 
   // ---- helpers ----------------------------------------------------------------------
 
-  private mark(node: Node, opts?: { created?: boolean; content?: boolean }): void {
-    this.changes.node(node, opts);
+  private mark(node: Node, created = false): void {
+    this.changes.node(node, created);
     this.onChange?.();
   }
 
@@ -427,7 +427,7 @@ export class FS {
     const now = this.clock();
     file.meta.mtime = now;
     file.meta.ctime = now;
-    this.mark(file, { content: true });
+    this.mark(file);
     this.changes.bytes += bytes;
   }
 
