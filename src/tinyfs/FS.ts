@@ -4,11 +4,8 @@ import { ChangeSet } from './changes.js';
 import { EMPTY_CONTENT } from './ContentSource.js';
 import { checkName } from './names.js';
 import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
-import { type Walk, lookupIn, walk, walkParent } from './resolve.js';
+import { MAX_SYMLINK_HOPS, type Walk, lookupIn, walk, walkParent } from './resolve.js';
 import type { Caller, NodeMeta, Stat } from './types.js';
-
-/** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
-const MAX_CREATE_HOPS = 40;
 
 function dirnameOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/'));
@@ -76,14 +73,18 @@ export class FS {
     return (await this.resolve(path, follow)).stat();
   }
 
-  async exists(path: string): Promise<boolean> {
+  /** The node at `path` (a last symlink not followed); undefined when there is none. */
+  async find(path: string): Promise<Node | undefined> {
     try {
-      await this.resolve(path, false);
-      return true;
+      return await this.resolve(path, false);
     } catch (err) {
-      if (err instanceof PondError && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return false;
+      if (err instanceof PondError && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return undefined;
       throw err;
     }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return (await this.find(path)) !== undefined;
   }
 
   async readdir(path: string): Promise<string[]> {
@@ -112,7 +113,7 @@ export class FS {
     const node = new DirNode(id, id, this.newMeta(perm, caller, 2), false, new Map());
     this.addEntry(dir, entries, name, node);
     dir.meta.nlink++;
-    this.mark(node, { created: true });
+    this.mark(node, true);
     return node;
   }
 
@@ -129,7 +130,7 @@ export class FS {
         });
         if (!resolved) {
           // As open(O_CREAT) without O_EXCL: a dangling symlink creates its target.
-          if (hops >= MAX_CREATE_HOPS) throw new PondError('ELOOP', `too many levels of symbolic links: ${path}`, { op: 'create', path });
+          if (hops >= MAX_SYMLINK_HOPS) throw new PondError('ELOOP', `too many levels of symbolic links: ${path}`, { op: 'create', path });
           const target = existing.target.startsWith('/') ? existing.target : `${dirnameOf(path)}/${existing.target}`;
           return this.create(target, perm, caller, false, hops + 1);
         }
@@ -141,7 +142,7 @@ export class FS {
     const p = await this.parentForCreate(path, 'create');
     const node = new FileNode(this.backend.newId(), p.dir.id, this.newMeta(perm, caller, 1), false, EMPTY_CONTENT);
     this.addEntry(p.dir, p.entries, p.name, node);
-    this.mark(node, { created: true, content: true });
+    this.mark(node, true);
     return node;
   }
 
@@ -150,7 +151,7 @@ export class FS {
     const { dir, name, entries } = await this.parentForCreate(path, 'symlink');
     const node = new SymlinkNode(this.backend.newId(), dir.id, this.newMeta(0o777, caller, 1), false, target);
     this.addEntry(dir, entries, name, node);
-    this.mark(node, { created: true, content: true });
+    this.mark(node, true);
     return node;
   }
 
@@ -349,8 +350,8 @@ export class FS {
 
   // ---- helpers ----------------------------------------------------------------------
 
-  private mark(node: Node, opts?: { created?: boolean; content?: boolean }): void {
-    this.changes.node(node, opts);
+  private mark(node: Node, created = false): void {
+    this.changes.node(node, created);
     this.onChange?.();
   }
 
@@ -426,7 +427,7 @@ export class FS {
     const now = this.clock();
     file.meta.mtime = now;
     file.meta.ctime = now;
-    this.mark(file, { content: true });
+    this.mark(file);
     this.changes.bytes += bytes;
   }
 

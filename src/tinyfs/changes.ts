@@ -9,8 +9,6 @@ export interface NodeChange {
   node: Node;
   /** The node did not exist at the last flush. */
   created: boolean;
-  /** File content changed (not only metadata). */
-  content: boolean;
 }
 
 export class ChangeSet {
@@ -24,14 +22,10 @@ export class ChangeSet {
     return this.nodes.size === 0 && this.entries.size === 0;
   }
 
-  node(node: Node, opts: { created?: boolean; content?: boolean } = {}): void {
+  node(node: Node, created = false): void {
     const c = this.nodes.get(node.id);
-    if (c) {
-      c.content ||= opts.content ?? false;
-      c.created ||= opts.created ?? false;
-    } else {
-      this.nodes.set(node.id, { node, created: opts.created ?? false, content: opts.content ?? false });
-    }
+    if (c) c.created ||= created;
+    else this.nodes.set(node.id, { node, created });
   }
 
   /** Call before changing dir.entries[name]. */
@@ -45,12 +39,8 @@ export class ChangeSet {
   restore(older: ChangeSet): void {
     for (const [id, c] of older.nodes) {
       const now = this.nodes.get(id);
-      if (now) {
-        now.created ||= c.created;
-        now.content ||= c.content;
-      } else {
-        this.nodes.set(id, c);
-      }
+      if (now) now.created ||= c.created;
+      else this.nodes.set(id, c);
     }
     for (const [dir, names] of older.entries) {
       let mine = this.entries.get(dir);

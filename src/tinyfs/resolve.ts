@@ -6,7 +6,8 @@ import type { DirNode, Node } from './nodes.js';
 // directories walked, so '..' needs no parent pointers (a hard-linked node has several
 // parents) and rename can tell whether a directory would move into itself.
 
-const MAX_SYMLINK_HOPS = 40;
+/** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
+export const MAX_SYMLINK_HOPS = 40;
 
 export type EntriesOf = (dir: DirNode) => Promise<Map<string, Node>>;
 

@@ -1,4 +1,4 @@
-import { PondError, isPondError } from '../errors.js';
+import { PondError } from '../errors.js';
 import {
   type Caller, type DirNode, type FS, type FileNode, type Node, type NodeId, type Xattrs, joinPath, normalize,
 } from '../tinyfs/index.js';
@@ -21,8 +21,8 @@ export async function restore(pond: Pond, version: number, path = '/'): Promise<
   const view = await pond.view(version);
   const r = new Restorer(pond.fs, view);
   const p = normalize(path);
-  const past = await find(view, p);
-  const now = await find(pond.fs, p);
+  const past = await view.find(p);
+  const now = await pond.fs.find(p);
   if (!past) {
     if (!now) throw new PondError('ENOENT', `${p} exists neither in version ${version} nor now`, { op: 'restore', path: p });
     await removeTree(pond.fs, p, now, r.counts);
@@ -47,15 +47,6 @@ export async function removeTree(fs: FS, path: string, node: Node, counts?: { re
   if (counts) counts.removed++;
 }
 
-async function find(fs: FS, path: string): Promise<Node | undefined> {
-  try {
-    return await fs.resolve(path, false);
-  } catch (err) {
-    if (isPondError(err, 'ENOENT') || isPondError(err, 'ENOTDIR')) return undefined;
-    throw err;
-  }
-}
-
 class Restorer {
   readonly counts: RestoreCounts = { created: 0, updated: 0, removed: 0 };
   /** Past node id -> the live path restored for it, so further names of it become links. */
@@ -69,7 +60,7 @@ class Restorer {
     let cur = '';
     for (const part of parts.slice(0, -1)) {
       cur = `${cur}/${part}`;
-      const now = await find(this.live, cur);
+      const now = await this.live.find(cur);
       if (now?.kind === 'directory') continue;
       const then = await this.past.resolve(cur, false);
       if (now || then.kind !== 'directory') {

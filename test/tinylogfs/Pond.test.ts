@@ -1,22 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PondError } from '../../src/errors.js';
 import { type FS, type FileNode } from '../../src/tinyfs/index.js';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { tempDirs } from './tempDirs.js';
 
 const me = { uid: 1000, gid: 1000 };
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'pond-tlfs-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-tlfs-');
 
 async function put(fs: FS, path: string, data: Uint8Array | string): Promise<void> {
   const f = await fs.create(path, 0o644, me, false);

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileNode } from '../../src/tinyfs/index.js';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { tempDirs } from './tempDirs.js';
 
 // Regression (found by test/model): a flush read directory entries and node metadata
 // after its first await, so a change made while chunks were being stored leaked into the
@@ -11,14 +9,10 @@ import { Pond } from '../../src/tinylogfs/index.js';
 // naming a node that had no record (ECORRUPT on reopen).
 
 const me = { uid: 1000, gid: 1000 };
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-snap-');
 
 async function pondWithBigFile(): Promise<{ dir: string; pond: Pond }> {
-  const dir = mkdtempSync(join(tmpdir(), 'pond-snap-'));
-  dirs.push(dir);
+  const dir = tmp();
   const pond = await Pond.create(dir);
   // A chunked file makes the flush do real IO before it builds the rest of its rows.
   const big = await pond.fs.create('/big', 0o644, me);

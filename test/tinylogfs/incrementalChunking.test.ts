@@ -1,23 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContentStore } from '../../src/oplog/index.js';
 import { MemoryStorage } from '../../src/oplog/storage/index.js';
 import type { FileNode } from '../../src/tinyfs/index.js';
 import { Pond } from '../../src/tinylogfs/index.js';
 import { ChunkedContent, committedOf } from '../../src/tinylogfs/sources.js';
+import { tempDirs } from './tempDirs.js';
 
 // A flush re-chunks a large file only from the last cut before its first changed byte
 // (and resumes the SHA-256 of a file that only grew): the result must be exactly what
 // chunking the whole content from byte 0 gives.
 
 const me = { uid: 1000, gid: 1000 };
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-inc-');
 
 async function full(bytes: Uint8Array): Promise<{ sha256: string; chunks: string[] }> {
   const r = await new ContentStore(new MemoryStorage()).chunkAndStore(bytes);
@@ -43,8 +38,7 @@ async function lastFlushAndReadBack(pond: Pond, f: FileNode, dir: string, model:
 
 describe('incremental chunking at flush', () => {
   it('appends, mid-file changes and truncations give the same chunks as a full pass', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-inc-'));
-    dirs.push(dir);
+    const dir = tmp();
     const pond = await Pond.create(dir);
     const f = await pond.fs.create('/f', 0o644, me);
     let model = Buffer.from(randomBytes(3 * 1024 * 1024));
@@ -70,8 +64,7 @@ describe('incremental chunking at flush', () => {
   });
 
   it('gives the same chunks and hash when the chunk worker does the work (megabytes to chunk)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-inc-'));
-    dirs.push(dir);
+    const dir = tmp();
     const pond = await Pond.create(dir);
     const f = await pond.fs.create('/f', 0o644, me);
     let model = Buffer.from(randomBytes(9 * 1024 * 1024 + 17));

@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { tempDirs } from './tempDirs.js';
 
 // Listing a directory reads its own partition, not the partitions of its subdirectories
 // (where their own records sit): those load when a subdirectory is used. Before, `ls /a`
 // in a pond whose root held 100 directories of 1,000 files read all 100,000 rows.
 
 const me = { uid: 1000, gid: 1000 };
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-lazy-');
 
 describe('lazy directories', () => {
   it('reads one partition to list a directory of directories, and completes a child on use', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-lazy-'));
-    dirs.push(dir);
+    const dir = tmp();
     const pond = await Pond.create(dir);
     await pond.fs.mkdir('/p', 0o755, me);
     for (let i = 0; i < 20; i++) {

@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { tempDirs } from './tempDirs.js';
 
 // Dirty bytes count against the cache budget: past a quarter of it pressure() starts a
 // flush that writes go on beside, and hands the writer that flush to wait for once the
 // next quarter fills; clean content is evicted to make room.
 
 const me = { uid: 1000, gid: 1000 };
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-press-');
 
 describe('Pond.pressure', () => {
   it('asks for a flush past a quarter of the cache and trims clean content', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-press-'));
-    dirs.push(dir);
+    const dir = tmp();
     const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });
     pond.cache.set('a'.repeat(64), new Uint8Array(900 * 1024));
     const f = await pond.fs.create('/f', 0o644, me);

@@ -1,23 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileNode } from '../../src/tinyfs/index.js';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { tempDirs } from './tempDirs.js';
 
 // A sequential read of a file larger than a quarter of the cache does not fill the cache
 // (its chunks are read once); random reads still go through it.
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-scan-');
 
 describe('scan resistance', () => {
   it('streams a large file past the cache and caches random reads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-scan-'));
-    dirs.push(dir);
+    const dir = tmp();
     const data = randomBytes(3 * 1024 * 1024);
     const w = await Pond.create(dir);
     const f = await w.fs.create('/big', 0o644, { uid: 1, gid: 1 });
