@@ -7,7 +7,7 @@ import { PondError, isPondError } from '../errors.js';
 import { AUTO_COMPACT_FILES, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
 import { DeltaTable, commitPath, type Action, type AddFile, type Snapshot } from './delta/index.js';
-import { PARTITION_COLUMN, decodeRecords, newestRows, readChunkLists, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
+import { PARTITION_COLUMN, decodeRecords, newestRows, readChunkLists, type NewestRows, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
 import { WRITE_PARALLELISM, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
 import { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, pondMetadata, rootRecord } from './records/index.js';
@@ -149,12 +149,24 @@ export class Oplog {
    * for those rows only.
    */
   async readPartition(partId: string, opts: { snapshot?: Snapshot; withContent?: boolean; newest?: number } = {}): Promise<StoredRecord[]> {
+    if (opts.newest !== undefined) {
+      const { nodes, entries } = await this.readNewest(partId, opts.newest, opts.snapshot);
+      return [...nodes.values(), ...entries.values()].sort((a, b) => a.version - b.version);
+    }
     const files = this.partitionFiles(opts.snapshot).get(partId) ?? [];
-    if (opts.newest === undefined) return (await this.decodeFiles(files, partId, opts.withContent ?? false, false)).rows;
+    return (await this.decodeFiles(files, partId, opts.withContent ?? false, false)).rows;
+  }
+
+  /**
+   * The rows a replay up to `maxVersion` keeps (see newestRows: delete rows included), by
+   * node id and by entry name; chunk lists are decoded for those rows only.
+   */
+  async readNewest(partId: string, maxVersion: number, snapshot?: Snapshot): Promise<NewestRows<StoredRecord>> {
+    const files = this.partitionFiles(snapshot).get(partId) ?? [];
     const { rows, lazy } = await this.decodeFiles(files, partId, false, true);
-    const { nodes, entries } = newestRows(rows, partId, opts.newest);
+    const newest = newestRows(rows, partId, maxVersion);
     const want = new Map<string, StoredRecord[]>();
-    for (const r of nodes.values()) {
+    for (const r of newest.nodes.values()) {
       if (r.kind !== 'file' || r.op === 'delete' || !r.size || !lazy.has(r.source.path)) continue;
       let list = want.get(r.source.path);
       if (!list) want.set(r.source.path, (list = []));
@@ -164,7 +176,7 @@ export class Oplog {
       const lists = readChunkLists(lazy.get(path)!, wanted.map((r) => r.source.row), path);
       for (const r of wanted) r.chunks = lists.get(r.source.row) ?? null;
     }
-    return [...nodes.values(), ...entries.values()].sort((a, b) => a.version - b.version);
+    return newest;
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   ROOT_ID, SymlinkNode, type Xattrs,
 } from '../tinyfs/index.js';
 import type { ContentCache } from './ContentCache.js';
-import { type PartitionState, replayPartition } from './replay.js';
+import { type PartitionState, withoutDeletes } from './replay.js';
 import { ChunkedContent, type ContentLoader, InlineContent } from './sources.js';
 
 export interface LogBackendOptions {
@@ -110,7 +110,7 @@ export class LogBackend implements Backend {
   partition(partId: string): Promise<PartitionState> {
     let p = this.partitions.get(partId);
     if (!p) {
-      p = this.oplog.readPartition(partId, { newest: this.maxVersion }).then((rows) => replayPartition(rows, partId, this.maxVersion));
+      p = this.oplog.readNewest(partId, this.maxVersion).then(withoutDeletes);
       // A failed load is not cached: the next access tries again.
       p.catch(() => this.partitions.delete(partId));
       this.partitions.set(partId, p);

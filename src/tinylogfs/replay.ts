@@ -12,7 +12,12 @@ export interface PartitionState {
 }
 
 export function replayPartition(rows: readonly StoredRecord[], partId: string, maxVersion = Infinity): PartitionState {
-  const { nodes, entries } = newestRows(rows, partId, maxVersion);
+  return withoutDeletes(newestRows(rows, partId, maxVersion));
+}
+
+/** The state from the newest rows (Oplog.readNewest's answer): a delete row means gone. */
+export function withoutDeletes(newest: PartitionState): PartitionState {
+  const { nodes, entries } = newest;
   for (const [id, row] of nodes) if (row.op === 'delete') nodes.delete(id);
   for (const [name, row] of entries) if (row.op === 'delete') entries.delete(name);
   return { nodes, entries };

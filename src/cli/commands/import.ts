@@ -69,9 +69,6 @@ function kindOf(st: BigIntStats): Kind {
   return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : st.isSymbolicLink() ? 'symlink' : 'other';
 }
 
-async function find(fs: FS, path: string): Promise<Node | undefined> {
-  return (await fs.exists(path)) ? fs.resolve(path, false) : undefined;
-}
 
 /** Every host entry to import, parents first, with the conflicts checked. */
 async function plan(fs: FS, sources: string[], dst: string): Promise<Item[]> {
@@ -93,7 +90,7 @@ async function plan(fs: FS, sources: string[], dst: string): Promise<Item[]> {
 
 async function walkHost(fs: FS, host: string, pond: string, st: BigIntStats, parentExists: boolean, items: Item[]): Promise<void> {
   const kind = kindOf(st);
-  const existing = parentExists ? await find(fs, pond) : undefined;
+  const existing = parentExists ? await fs.find(pond) : undefined;
   if (existing) {
     if (kind === 'directory' && existing.kind !== 'directory') {
       throw new PondError('ENOTDIR', `cannot import directory ${host} onto ${existing.kind} ${pond}`, { op: 'import', path: pond });
