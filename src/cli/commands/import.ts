@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type BigIntStats, createReadStream, promises as fsp } from 'node:fs';
+import { type BigIntStats, createReadStream, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, toPondError } from '../../errors.js';
 import { BytesContent, type Caller, type FS, type Node, joinPath, normalize } from '../../tinyfs/index.js';
@@ -14,11 +14,11 @@ import { isDir, withWriter } from '../session.js';
 // and modification times, symlinks as symlinks, hard links within the import as hard
 // links. Everything is planned (and every conflict found) before the first change, so a
 // refused import changes nothing. Large files stream into the chunk store as they are read.
-
-/** Small host files read ahead of the one being imported (64 x <= 64 KiB). */
-const READ_AHEAD = 64;
-/** Host entries of one directory stat'ed at once while planning. */
-const LSTAT_WAVE = 256;
+//
+// The host side (lstat, readdir, reading small files) uses synchronous calls: the CLI has
+// nothing else to serve meanwhile, and for a tree in the page cache a promise round trip
+// through libuv's thread pool costs ~10x the syscall (10,000 small files: 0.24 s read
+// synchronously, 1.2-2 s of CPU as 64 concurrent fs.promises.readFile).
 /**
  * Small-file bytes held in memory before an intermediate flush. Each flush is a commit
  * with its own barriers and one data file per directory it touches, so a source tree of
@@ -57,9 +57,9 @@ export function register(program: Command): void {
     }));
 }
 
-async function lstat(path: string): Promise<BigIntStats> {
+function lstat(path: string): BigIntStats {
   try {
-    return await fsp.lstat(path, { bigint: true });
+    return lstatSync(path, { bigint: true });
   } catch (err) {
     throw toPondError(err, 'import', path);
   }
@@ -78,7 +78,7 @@ async function plan(fs: FS, sources: string[], dst: string): Promise<Item[]> {
   }
   const items: Item[] = [];
   for (const src of sources) {
-    const st = await lstat(src);
+    const st = lstat(src);
     const target = into ? joinPath(dst, nodePath.basename(src)) : dst;
     if (!into && !(await isDir(fs, nodePath.posix.dirname(dst)))) {
       throw new PondError('ENOENT', `cannot import into ${dst}: its directory does not exist`, { op: 'import', path: dst });
@@ -103,17 +103,13 @@ async function walkHost(fs: FS, host: string, pond: string, st: BigIntStats, par
   if (kind !== 'directory') return;
   let names: string[];
   try {
-    names = (await fsp.readdir(host)).sort();
+    names = readdirSync(host).sort();
   } catch (err) {
     throw toPondError(err, 'import', host);
   }
-  // lstat in waves of up to LSTAT_WAVE per directory instead of one round trip after another.
-  for (let start = 0; start < names.length; start += LSTAT_WAVE) {
-    const wave = names.slice(start, start + LSTAT_WAVE);
-    const stats = await Promise.all(wave.map((name) => lstat(nodePath.join(host, name))));
-    for (let i = 0; i < wave.length; i++) {
-      await walkHost(fs, nodePath.join(host, wave[i]!), joinPath(pond, wave[i]!), stats[i]!, existing !== undefined, items);
-    }
+  for (const name of names) {
+    const path = nodePath.join(host, name);
+    await walkHost(fs, path, joinPath(pond, name), lstat(path), existing !== undefined, items);
   }
 }
 
@@ -137,24 +133,8 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
     }
   };
   let pending = 0;
-  // Small files are read ahead, up to READ_AHEAD at a time, while the namespace work
-  // (all in memory) goes on in order: a tree of small files is bound by disk latency.
-  const ahead = new Map<number, Promise<Uint8Array>>();
-  let next = 0;
-  const readAhead = (upTo: number): void => {
-    for (; next < items.length && next < upTo; next++) {
-      const it = items[next]!;
-      if (it.kind === 'file' && Number(it.st.size) <= INLINE_MAX) {
-        const p = readSmall(it.host);
-        p.catch(() => undefined); // awaited (and reported) when its turn comes
-        ahead.set(next, p);
-      }
-    }
-  };
   try {
-    for (let index = 0; index < items.length; index++) {
-      const item = items[index]!;
-      readAhead(index + READ_AHEAD);
+    for (const item of items) {
       const { host, pond: p, st } = item;
       closeDirs(p);
       const owner: Caller = { uid: Number(st.uid), gid: Number(st.gid) };
@@ -178,16 +158,15 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
       if (st.nlink > 1n) linked.set(key, p);
       let node: Node;
       if (item.kind === 'symlink') {
-        node = await fs.symlink(await fsp.readlink(host), p, owner);
+        node = await fs.symlink(readLink(host), p, owner);
         counts.symlinks++;
       } else {
         const file = await fs.create(p, Number(st.mode) & 0o7777, owner);
         const size = Number(st.size);
         const content = size <= INLINE_MAX
-          ? new BytesContent(await (ahead.get(index) ?? readSmall(host)))
+          ? new BytesContent(readSmall(host))
           : await contentFromStream(pond, createReadStream(host, { highWaterMark: 1024 * 1024 }));
         await replaceContent(fs, file, content);
-        ahead.delete(index);
         if (content instanceof BytesContent) pending += content.size;
         counts.files++;
         counts.bytes += content.size;
@@ -208,9 +187,17 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
   return counts;
 }
 
-async function readSmall(host: string): Promise<Uint8Array> {
+function readSmall(host: string): Uint8Array {
   try {
-    return await fsp.readFile(host);
+    return readFileSync(host);
+  } catch (err) {
+    throw toPondError(err, 'import', host);
+  }
+}
+
+function readLink(host: string): string {
+  try {
+    return readlinkSync(host);
   } catch (err) {
     throw toPondError(err, 'import', host);
   }
