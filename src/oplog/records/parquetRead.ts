@@ -356,8 +356,11 @@ function spreadList(sink: RepeatedValues, defs: Uint8Array, reps: Uint8Array, co
   sink.rows = row + 1;
 }
 
+/** One decompressor for every page: zstd.decompress() resets and re-maps parameters per call. */
+let decompressor: zstd.Decompressor | undefined;
+
 function inflate(stored: Uint8Array, rawSize: number, codec: number): Uint8Array {
-  const page = codec === ZSTD ? zstd.decompress(stored) : stored;
+  const page = codec === ZSTD ? (decompressor ??= new zstd.Decompressor()).decompress(stored) : stored;
   if (page.length !== rawSize) throw new Error('parquet: page size differs from its header');
   return page;
 }
@@ -462,6 +465,10 @@ function plainValues(page: Uint8Array, p: number, kind: ValueKind, count: number
     default: {
       const buf = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
       const utf8 = kind.phys === 'utf8';
+      // An all-ASCII page (ids, hashes, most names) is made a string once and cut with
+      // substring(), which shares its characters: one native call instead of one per value.
+      // The page's string then lives as long as any of its values (at most the page's size).
+      const ascii = utf8 && count > 8 ? asciiString(buf, p) : undefined;
       for (let k = 0; k < count; k++) {
         if (p + 4 > page.length) throw new Error('parquet: truncated BYTE_ARRAY value');
         const len = (page[p]! | (page[p + 1]! << 8) | (page[p + 2]! << 16) | (page[p + 3]! << 24)) >>> 0;
@@ -470,14 +477,22 @@ function plainValues(page: Uint8Array, p: number, kind: ValueKind, count: number
         if (p > page.length) throw new Error('parquet: truncated BYTE_ARRAY value');
         if (mask && !mask[k]) continue;
         // A copy for binary, so one row's content does not pin the whole page (or file).
-        out[base + k] = utf8 ? utf8Slice(buf, s, p) : new Uint8Array(page.subarray(s, p));
+        if (ascii !== undefined) out[base + k] = ascii.substring(s, p);
+        else out[base + k] = utf8 ? buf.toString('utf8', s, p) : new Uint8Array(page.subarray(s, p));
       }
       return p;
     }
   }
 }
 
-/** UTF-8 bytes -> string. */
-function utf8Slice(buf: Buffer, s: number, e: number): string {
-  return buf.toString('utf8', s, e);
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The page from `from` as a string whose indices are the page's byte offsets (latin1), if
+ * every byte is ASCII (then latin1 and UTF-8 agree); undefined otherwise. Length prefixes
+ * are bytes too: a length of 128 or more makes the page take the per-value path.
+ */
+function asciiString(buf: Buffer, from: number): string | undefined {
+  const str = buf.toString('latin1');
+  return NON_ASCII.test(from === 0 ? str : str.slice(from)) ? undefined : str;
 }
