@@ -10,7 +10,7 @@
 import zstd from 'zstd-napi';
 import type { ChunkRef } from './OpRecord.js';
 import { DATA_COLUMNS } from './schema.js';
-import { ThriftReader, type ThriftStruct, type ThriftValue } from './thriftRead.js';
+import { CType, ThriftReader, type ThriftStruct, type ThriftValue } from './thriftRead.js';
 
 export type ColumnValue = string | number | Uint8Array | ChunkRef[] | null;
 export type ColumnValues = ColumnValue[];
@@ -106,6 +106,101 @@ for (const [name, t] of DATA_COLUMNS) {
   }
 }
 
+/** What openParquet needs of a column chunk's metadata. */
+interface ChunkMeta {
+  elsewhere: boolean; type?: number; path: string; codec?: number; numValues?: number;
+  size?: number; data?: number; dict?: number;
+}
+
+/** What openParquet needs of the footer (FileMetaData); statistics and the rest are skipped. */
+interface Footer { schema?: Uint8Array; numRows?: number; createdBy?: string; groups: Array<{ numRows?: number; chunks: ChunkMeta[] }> }
+
+/** An integer field's value, or undefined (skipped) when the field has another type. */
+function intField(r: ThriftReader, type: number): number | undefined {
+  if (type === CType.I16 || type === CType.I32 || type === CType.I64) return r.int();
+  r.skipValue(type);
+  return undefined;
+}
+
+/** Calls `each` for every element of a list field of structs (a field of another type is skipped). */
+function structList(r: ThriftReader, type: number, each: () => void): void {
+  if (type !== CType.LIST) { r.skipValue(type); return; }
+  const { size, elem } = r.listHeader();
+  for (let i = 0; i < size; i++) {
+    if (elem === CType.STRUCT) each();
+    else r.skipValue(elem);
+  }
+}
+
+function readFooter(r: ThriftReader): Footer {
+  const f: Footer = { groups: [] };
+  r.fields((id, type) => {
+    if (id === 2 && type === CType.LIST) {
+      const at = r.pos;
+      r.skipValue(type);
+      f.schema = r.buf.subarray(at, r.pos);
+    } else if (id === 3) f.numRows = intField(r, type);
+    else if (id === 4) structList(r, type, () => f.groups.push(readRowGroup(r)));
+    else if (id === 6 && type === CType.BINARY) f.createdBy = text(r.binary());
+    else r.skipValue(type);
+  });
+  return f;
+}
+
+function readRowGroup(r: ThriftReader): Footer['groups'][number] {
+  const g: Footer['groups'][number] = { chunks: [] };
+  r.fields((id, type) => {
+    if (id === 1) structList(r, type, () => g.chunks.push(readColumnChunk(r)));
+    else if (id === 3) g.numRows = intField(r, type);
+    else r.skipValue(type);
+  });
+  return g;
+}
+
+function readColumnChunk(r: ThriftReader): ChunkMeta {
+  const c: ChunkMeta = { elsewhere: false, path: '' };
+  r.fields((id, type) => {
+    if (id === 1) { c.elsewhere = true; r.skipValue(type); } // file_path: data in another file
+    else if (id === 3 && type === CType.STRUCT) {
+      r.fields((mid, mtype) => {
+        switch (mid) {
+          case 1: c.type = intField(r, mtype); break;
+          case 3: c.path = mtype === CType.LIST ? pathOf(r) : (r.skipValue(mtype), ''); break;
+          case 4: c.codec = intField(r, mtype); break;
+          case 5: c.numValues = intField(r, mtype); break;
+          case 7: c.size = intField(r, mtype); break;
+          case 9: c.data = intField(r, mtype); break;
+          case 11: c.dict = intField(r, mtype); break;
+          default: r.skipValue(mtype);
+        }
+      });
+    } else r.skipValue(type);
+  });
+  return c;
+}
+
+/** path_in_schema as a dotted path. */
+function pathOf(r: ThriftReader): string {
+  const { size, elem } = r.listHeader();
+  let path = '';
+  for (let i = 0; i < size; i++) {
+    if (elem !== CType.BINARY) throw new Error('parquet: bad path_in_schema');
+    path += (i ? '.' : '') + text(r.binary());
+  }
+  return path;
+}
+
+/** The schema of the last file opened, by its footer bytes: every file we write has the same. */
+let lastSchema: { bytes: Buffer; leaves: Map<string, SchemaNode> } | undefined;
+
+function schemaOf(bytes: Uint8Array): Map<string, SchemaNode> {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (lastSchema && lastSchema.bytes.equals(b)) return lastSchema.leaves;
+  const leaves = schemaLeaves(list(new ThriftReader(bytes, 0).value(CType.LIST)));
+  lastSchema = { bytes: Buffer.from(b), leaves };
+  return leaves;
+}
+
 /**
  * The layout of a data file our writer wrote, or undefined when the file is not one this
  * reader fully understands (read it with parquet-wasm). Throws on a malformed footer.
@@ -115,33 +210,26 @@ export function openParquet(bytes: Uint8Array): ParquetFile | undefined {
   if (n < 12 || !isMagic(bytes, 0) || !isMagic(bytes, n - 4)) return undefined;
   const footerLen = bytes[n - 8]! | (bytes[n - 7]! << 8) | (bytes[n - 6]! << 16) | (bytes[n - 5]! << 24);
   if (footerLen <= 0 || footerLen > n - 12) return undefined;
-  const meta = new ThriftReader(bytes.subarray(0, n - 8), n - 8 - footerLen).struct();
-  if (text(meta[6]) !== OUR_WRITER) return undefined;
-  const groups = list(meta[4]);
-  const numRows = num(meta[3]);
-  const group = struct(groups[0]);
-  if (groups.length !== 1 || numRows === undefined || !group || num(group[3]) !== numRows) return undefined;
-  const schema = schemaLeaves(list(meta[2]));
+  const dataEnd = n - 8 - footerLen;
+  const meta = readFooter(new ThriftReader(bytes.subarray(0, n - 8), dataEnd));
+  if (meta.createdBy !== OUR_WRITER || !meta.schema) return undefined;
+  const { numRows, groups } = meta;
+  const group = groups[0];
+  if (groups.length !== 1 || numRows === undefined || !group || group.numRows !== numRows) return undefined;
+  const schema = schemaOf(meta.schema);
   const leaves = new Map<string, Leaf>();
-  for (const c of list(group[1])) {
-    const chunk = struct(c);
-    const md = struct(chunk?.[3]);
-    if (!chunk || !md || chunk[1] !== undefined) return undefined; // no metadata, or in another file
-    const path = list(md[3]).map(text).join('.');
-    const node = schema.get(path);
-    const want = EXPECTED.get(path);
+  for (const c of group.chunks) {
+    if (c.elsewhere) return undefined;
+    const node = schema.get(c.path);
+    const want = EXPECTED.get(c.path);
     if (!node || !want) return undefined;
-    if (node.type !== want.type || num(md[1]) !== want.type || node.converted !== want.converted || node.chain.join() !== want.chain.join()) return undefined;
-    const codec = num(md[4]);
+    if (node.type !== want.type || c.type !== want.type || node.converted !== want.converted || !sameChain(node.chain, want.chain)) return undefined;
+    const { codec, data, dict, size, numValues } = c;
     if (codec !== UNCOMPRESSED && codec !== ZSTD) return undefined;
-    const data = num(md[9]);
-    const dict = num(md[11]);
-    const size = num(md[7]);
-    const numValues = num(md[5]);
     if (data === undefined || size === undefined || numValues === undefined) return undefined;
     const start = dict !== undefined && dict > 0 && dict < data ? dict : data;
-    if (start < 4 || start + size > n - 8 - footerLen) return undefined;
-    leaves.set(path, {
+    if (start < 4 || start + size > dataEnd) return undefined;
+    leaves.set(c.path, {
       kind: want.kind, codec, start, end: start + size, numValues,
       maxDef: node.chain.filter((r) => r !== REQUIRED).length, maxRep: node.chain.filter((r) => r === REPEATED).length,
     });
@@ -150,6 +238,10 @@ export function openParquet(bytes: Uint8Array): ParquetFile | undefined {
   if (leaves.size !== schema.size) return undefined;
   if (leaves.has('chunks.list.element.sha256') !== leaves.has('chunks.list.element.size')) return undefined;
   return { bytes, numRows, leaves };
+}
+
+function sameChain(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function isMagic(b: Uint8Array, at: number): boolean {
