@@ -111,7 +111,8 @@ export function arrowColumns(bytes: Uint8Array, names: readonly string[], path?:
 export function decodeRecords(bytes: Uint8Array, opts: DecodeOptions = {}): OpRecord[] {
   const names = columnsFor(opts.withContent ?? false, opts.withChunks ?? true);
   const { numRows, cols } = readColumns(bytes, names, opts.path);
-  const c = (n: string): ColumnValues => cols.get(n) ?? new Array(numRows).fill(null);
+  let none: ColumnValues | undefined; // one all-null column for those not decoded
+  const c = (n: string): ColumnValues => cols.get(n) ?? (none ??= new Array(numRows).fill(null));
   const [nodeId, version, timestamp, kind, op, name, childId, childPart, mode, uid, gid, nlink,
     atime, mtime, ctime, size, sha256, content, chunks, target, xattrs] = ALL_COLUMNS.map(c);
   const partId = opts.partId ?? '';
