@@ -51,7 +51,12 @@ function manyPages(): OpRecord[] {
 /** One row: every column chunk tiny, so UNCOMPRESSED. */
 const one = (): OpRecord[] => [row(1, { name: 'x' })];
 
-const CASES: Array<[string, () => OpRecord[]]> = [['1 row', one], ['38 rows', sample], ['601 rows', bigDirectory], ['4,700 rows', manyPages]];
+/** 601 rows, 300 distinct child_part values: dictionary indices 9 bits wide (2 bytes per RLE run value). */
+const wideDictionary = (): OpRecord[] => bigDirectory().map((r, k) => (r.child_part ? { ...r, child_part: k.toString(16).padStart(16, '0') } : r));
+
+const CASES: Array<[string, () => OpRecord[]]> = [
+  ['1 row', one], ['38 rows', sample], ['601 rows', bigDirectory], ['601 rows, wide dictionary', wideDictionary], ['4,700 rows', manyPages],
+];
 
 /** Byte arrays as base64: deep equality of thousands of them is slow in vitest. */
 const flat = (cols: ColumnValues): unknown[] => cols.map((v) => (v instanceof Uint8Array ? `b64:${Buffer.from(v).toString('base64')}` : v));
@@ -82,6 +87,7 @@ describe('Parquet reader for our own data files', () => {
     expect([...codecs].sort()).toEqual([0, 6]); // UNCOMPRESSED, ZSTD
     // Dictionary pages (601 rows), several data pages per leaf (4,700 rows).
     expect(pages(encodeSmallParquet(bigDirectory()), 'kind')).toBe(2);
+    expect(pages(encodeSmallParquet(wideDictionary()), 'child_part')).toBe(2);
     const many = encodeSmallParquet(manyPages());
     for (const leaf of ['content', 'chunks.list.element.sha256']) expect(pages(many, leaf), leaf).toBeGreaterThan(1);
   });
