@@ -311,14 +311,14 @@ class RepeatedValues {
   }
 }
 
-/** Decoded page headers and levels are scratch: a listing reads ~60 pages. */
+/** A page's levels and dictionary indices, reused from page to page (a listing reads ~60). */
 let defScratch = new Uint8Array(1024);
 let repScratch = new Uint8Array(1024);
 let idxScratch = new Uint32Array(1024);
 
 /**
- * Reads every page of a leaf: into `out` (a flat column, one value per row) or `rep` (a
- * list leaf). Returns the number of rows seen.
+ * Reads every page of a leaf into `sink`: a flat column's values (one per row) or a list
+ * leaf's RepeatedValues. Returns the number of rows seen.
  */
 function readLeaf(file: ParquetFile, leaf: Leaf, sink: ColumnValues | RepeatedValues, want: Uint8Array | undefined): number {
   const { bytes } = file;
@@ -367,7 +367,7 @@ function readLeaf(file: ParquetFile, leaf: Leaf, sink: ColumnValues | RepeatedVa
     if (leaf.maxDef > 0) p = levels(page, p, leaf.maxDef, count, defs);
     else defs.fill(0, 0, count);
     const valued = leaf.maxDef > 0 ? countEqual(defs, count, leaf.maxDef) : count;
-    // Values land in `vals` (one per non-null level), then are spread over rows / lists.
+    // Values land in `target` (one per non-null level), then are spread over rows / lists.
     const target = sink instanceof RepeatedValues ? sink.values : (pageValues.length = 0, pageValues);
     const base = target.length;
     target.length = base + valued;
