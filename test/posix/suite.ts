@@ -360,6 +360,58 @@ export const posixCases: PosixCase[] = [
     },
   },
   {
+    // Each step changes the file through one name and looks through another, right after:
+    // a mount that caches attributes (pond caches single-link files) must never show the
+    // other name's old size, mode, times or link count, also after going back to one link.
+    name: 'hard links: attributes through the other name',
+    body(ctx) {
+      const [a, b, c] = [p(ctx, 'a'), p(ctx, 'b'), p(ctx, 'c')];
+      // stat only: reading content would make the kernel ask again anyway (atime).
+      const attrs = (f: string): unknown => {
+        const st = fs.statSync(f);
+        return { size: st.size, perm: (st.mode & 0o7777).toString(8), nlink: st.nlink, mtime: st.mtimeMs };
+      };
+      fs.writeFileSync(a, 'one');
+      fs.utimesSync(a, 500_000, 600_000);
+      ctx.note('a alone', attrs(a)); // a single-link file: its attributes may now be cached
+      fs.linkSync(a, b);
+      ctx.note('a after link', attrs(a));
+      fs.appendFileSync(b, ' two');
+      fs.utimesSync(b, 700_000, 800_000);
+      ctx.note('a after write via b', attrs(a));
+      fs.chmodSync(a, 0o600);
+      ctx.note('b after chmod via a', attrs(b));
+      fs.utimesSync(b, 1_000_000, 2_000_000);
+      ctx.note('a after utimes via b', attrs(a));
+      fs.truncateSync(a, 2);
+      fs.utimesSync(a, 1_000_000, 2_500_000);
+      ctx.note('b after truncate via a', attrs(b));
+      fs.unlinkSync(b);
+      ctx.note('a after unlink b', attrs(a));
+      ctx.note('a again', attrs(a));
+      fs.appendFileSync(a, 'xyz');
+      fs.utimesSync(a, 3_000_000, 3_500_000);
+      ctx.note('a after write, one link again', attrs(a));
+      fs.chmodSync(a, 0o640);
+      fs.utimesSync(a, 3_000_000, 4_000_000);
+      ctx.note('a after chmod and utimes', attrs(a));
+      // A name unlinked while open, with another name left: writes through either side.
+      fs.linkSync(a, c);
+      const fd = fs.openSync(c, 'r+');
+      fs.unlinkSync(c);
+      ctx.note('a after unlink c', attrs(a));
+      fs.writeSync(fd, 'through the fd', 0);
+      ctx.note('a size after write via unlinked c', fs.statSync(a).size);
+      fs.appendFileSync(a, '!');
+      ctx.note('fstat size of unlinked c after write via a', fs.fstatSync(fd).size);
+      fs.closeSync(fd);
+      fs.renameSync(a, b);
+      fs.writeFileSync(a, 'new a');
+      ctx.noteStat('b after rename from a', b);
+      ctx.noteStat('new a', a);
+    },
+  },
+  {
     name: 'chmod',
     body(ctx) {
       const f = p(ctx, 'f');
