@@ -26,6 +26,7 @@
  * kept in thread-local storage; a reply whose `unique` is not the one this thread read
  * (notifications, or anything unexpected) is sent unchanged, with libfuse's attr_valid.
  */
+#ifdef __linux__ /* fuse_kernel.h and the notify call: libfuse 2.9 on Linux */
 #include <errno.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -223,6 +224,23 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
   return wrapped;
 }
 
+#else /* elsewhere: no cache; pond sees pond_attr_cache == 0 and does not ask for one */
+static const uint32_t pond_attr_cache = 0;
+
+static int pond_getattr (const char *path, struct stat *stat) {
+  return fuse_native_getattr(path, stat);
+}
+
+static int pond_fgetattr (const char *path, struct stat *stat, struct fuse_file_info *info) {
+  return fuse_native_fgetattr(path, stat, info);
+}
+
+static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
+  (void) seconds;
+  return ch;
+}
+#endif
+
 /*
  * Takes `pond_attr_cache=SECONDS` out of the "-o..." option string (libfuse would reject
  * it) and returns SECONDS, or -1 when absent or malformed.
@@ -239,3 +257,4 @@ static double pond_take_option (char *opts) {
   memmove(from, rest, strlen(rest) + 1);
   return seconds;
 }
+/* pond: attr cache patch end */

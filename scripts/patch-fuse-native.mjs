@@ -12,7 +12,7 @@
 //    kernel caches attributes of directories and single-link files but never of hard
 //    links (scripts/fuse-native-attr-cache.c; native-notes/performance.md).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,8 @@ try {
   process.exit(0); // not installed (e.g. production install without it): nothing to do
 }
 const file = join(dir, 'fuse-native.c');
-let src = readFileSync(file, 'utf8');
+const original = readFileSync(file, 'utf8');
+let src = original;
 
 /** Applies [before, after] replacements once, only if every `before` is found. */
 function patch(mark, edits) {
@@ -67,10 +68,18 @@ FUSE_METHOD_VOID(utimens,`],
 ]);
 
 const ATTR = '/* pond: attr cache patch */';
-const attrCode = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fuse-native-attr-cache.c'), 'utf8');
-if (!attrCode.startsWith(ATTR)) throw new Error('fuse-native-attr-cache.c must start with its marker');
+const ATTR_END = '/* pond: attr cache patch end */';
+const attrCode = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fuse-native-attr-cache.c'), 'utf8').trimEnd();
+if (!attrCode.startsWith(ATTR) || !attrCode.endsWith(ATTR_END)) throw new Error('fuse-native-attr-cache.c must start and end with its markers');
+if (src.includes(ATTR)) {
+  // Patched before: bring the inserted block up to date (the other edits do not change).
+  const from = src.indexOf(ATTR);
+  const to = src.indexOf(ATTR_END, from);
+  if (to < 0) throw new Error('fuse-native.c: attr cache block without its end marker');
+  src = src.slice(0, from) + attrCode + src.slice(to + ATTR_END.length);
+}
 patch(ATTR, [
-  ['static void* start_fuse_thread (void *data) {', `${attrCode}\nstatic void* start_fuse_thread (void *data) {`],
+  ['static void* start_fuse_thread (void *data) {', `${attrCode}\n\nstatic void* start_fuse_thread (void *data) {`],
   // The original also called fuse_session_remove_chan(ft->ch) on the channel that
   // fuse_unmount had just freed. fuse_unmount closes the fd and frees the mount's channel;
   // fuse_destroy frees the session and the channel it reads from (pond's wrapper, if any).
@@ -85,11 +94,12 @@ patch(ATTR, [
   ['struct fuse *fuse = fuse_new(ch, &args,', 'struct fuse *fuse = fuse_new(pond_chan_wrap(ch, pond_attr), &args,'],
   ['  NAPI_EXPORT_SIZEOF(fuse_thread_t)\n', '  NAPI_EXPORT_SIZEOF(fuse_thread_t)\n  NAPI_EXPORT_UINT32(pond_attr_cache)\n'],
 ]);
-writeFileSync(file, src);
+if (src !== original) writeFileSync(file, src);
 
 const binary = join(dir, 'build', 'Release', 'fuse.node');
 const built = existsSync(binary) ? readFileSync(binary) : undefined;
-if (!built || !built.includes('pond_utime_arg') || !built.includes('pond_attr_cache=')) {
+const stale = built !== undefined && statSync(binary).mtimeMs < statSync(file).mtimeMs;
+if (!built || stale || !built.includes('pond_utime_arg') || !built.includes('pond_attr_cache=')) {
   // node-gyp-build loads build/Release before the shipped prebuilds.
   const gyp = process.env.npm_config_node_gyp;
   const [cmd, args] = gyp ? [process.execPath, [gyp, 'rebuild']] : ['npx', ['--yes', 'node-gyp', 'rebuild']];
