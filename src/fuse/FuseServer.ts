@@ -32,9 +32,10 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-/** A pond served at a mount point until stop(). */
+/** Seconds the kernel may cache exact attributes unless told otherwise (see ServeOptions). */
 export const DEFAULT_ATTR_TIMEOUT = 1;
 
+/** A pond served at a mount point until stop(). */
 export class FuseServer {
   private stopping: Promise<void> | undefined;
 
