@@ -412,6 +412,49 @@ export const posixCases: PosixCase[] = [
     },
   },
   {
+    // A fixed pseudo-random walk over four names: writes, truncates, chmods, links,
+    // unlinks, renames and writes through fds kept open across them, with every name
+    // stat'ed (stat only) after each step. Finds stale attributes in orders nobody thought of.
+    name: 'hard links: random sequence, every name after every step',
+    body(ctx) {
+      let seed = 0x9e3779b9;
+      const rnd = (n: number): number => {
+        seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+        return seed % n;
+      };
+      const names = ['a', 'b', 'c', 'd'].map((n) => p(ctx, n));
+      const pick = (): string => names[rnd(names.length)]!;
+      const fds: number[] = [];
+      const view = (): unknown => names.map((f) => {
+        try {
+          const st = fs.statSync(f);
+          return `${st.size}/${(st.mode & 0o777).toString(8)}/${st.nlink}`;
+        } catch (err) {
+          return (err as NodeJS.ErrnoException).code;
+        }
+      });
+      for (let step = 0; step < 150; step++) {
+        const [x, y] = [pick(), pick()];
+        const op = rnd(9);
+        const label = `${step} ${['write', 'truncate', 'chmod', 'link', 'unlink', 'rename', 'open', 'fd write', 'close'][op]} ${path.basename(x)} ${path.basename(y)}`;
+        ctx.attempt(label, () => {
+          if (op === 0) fs.appendFileSync(x, 'x'.repeat(1 + rnd(20)));
+          else if (op === 1) fs.truncateSync(x, rnd(30));
+          else if (op === 2) fs.chmodSync(x, [0o600, 0o640, 0o644, 0o700][rnd(4)]!);
+          else if (op === 3) fs.linkSync(x, y);
+          else if (op === 4) fs.unlinkSync(x);
+          else if (op === 5) fs.renameSync(x, y);
+          else if (op === 6 && fds.length < 2) fds.push(fs.openSync(x, 'r+'));
+          else if (op === 7 && fds.length > 0) fs.writeSync(fds[rnd(fds.length)]!, 'y'.repeat(1 + rnd(20)), rnd(25));
+          else if (op === 8 && fds.length > 0) fs.closeSync(fds.splice(rnd(fds.length), 1)[0]!);
+        });
+        ctx.note(`${step} names`, view());
+        ctx.note(`${step} fds`, fds.map((fd) => fs.fstatSync(fd).size));
+      }
+      for (const fd of fds) fs.closeSync(fd);
+    },
+  },
+  {
     name: 'chmod',
     body(ctx) {
       const f = p(ctx, 'f');
