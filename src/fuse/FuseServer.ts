@@ -7,6 +7,7 @@ import { PondError } from '../errors.js';
 import { Pond } from '../tinylogfs/index.js';
 import { HistoryRouter } from './HistoryRouter.js';
 import { buildFuseOptions } from './mountOptions.js';
+import { attrCacheSupported } from './nativeSupport.js';
 import { makeOperations } from './operations.js';
 import { register, unregister } from './registry.js';
 
@@ -23,13 +24,16 @@ export interface ServeOptions {
   /** Seconds after the first change before a commit (default 5). */
   commitInterval?: number;
   /**
-   * Seconds the kernel may cache attributes (default 0). Above 0, stat-heavy work is much
-   * faster, but a file with several hard links may show stale size and content through
-   * its other names for that long (libfuse 2 gives each path its own kernel inode).
+   * Seconds the kernel may cache the attributes of directories and single-link files
+   * (default 1; 0: never). Hard-linked files, symlinks and `.history` are never cached,
+   * so every name stays exact (native-notes/performance.md "Exact attribute cache").
    */
   attrTimeout?: number;
   log?: (line: string) => void;
 }
+
+/** Seconds the kernel may cache exact attributes unless told otherwise (see ServeOptions). */
+export const DEFAULT_ATTR_TIMEOUT = 1;
 
 /** A pond served at a mount point until stop(). */
 export class FuseServer {
@@ -38,6 +42,8 @@ export class FuseServer {
   private constructor(
     readonly pond: Pond, readonly fuse: Fuse, readonly mountpoint: string, readonly version: number | undefined,
     private readonly since: string,
+    /** getattr calls the server answered (tests check which stats reach it). */
+    readonly counters: { getattr: number },
   ) {}
 
   static async start(o: ServeOptions): Promise<FuseServer> {
@@ -51,20 +57,26 @@ export class FuseServer {
       const version = o.at === undefined ? undefined : await pond.resolveVersion(o.at);
       const live = version === undefined ? pond.fs : await pond.view(version);
       const router = new HistoryRouter(pond, live, o.history ?? 'hidden');
-      const ops = makeOperations({ pond, router, readOnly, log });
+      const counters = { getattr: 0 };
+      const ops = makeOperations({ pond, router, readOnly, log, counters });
       await assertMountpoint(mountpoint);
       // Hard links: libfuse's high-level API gives each path its own kernel inode, so a
       // write through one name would leave stale attributes and pages under the other.
-      // attr_timeout=0 and auto_cache (pages dropped when size/mtime changed at open) keep
-      // every name exact; unchanged files are still read from the page cache.
-      // See native-notes/semantics.md.
+      // attr_timeout=0, raised per reply by the patched fuse-native only for directories
+      // and single-link files (attrCache), and auto_cache (pages dropped when size/mtime
+      // changed at open) keep every name exact. See native-notes/semantics.md.
+      const attrTimeout = o.attrTimeout ?? DEFAULT_ATTR_TIMEOUT;
+      const attrCache = attrTimeout > 0 && attrCacheSupported() ? attrTimeout : undefined;
+      if (attrTimeout > 0 && attrCache === undefined) {
+        log('fuse-native lacks pond\'s patch (npm run postinstall): attributes are not cached, stat is slower');
+      }
       const fuse = new Fuse(mountpoint, ops, buildFuseOptions({
-        force: true, cache: 'auto', attrTimeout: o.attrTimeout ?? 0, extra: readOnly ? ['ro'] : [],
+        force: true, cache: 'auto', attrTimeout: 0, attrCache, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
       const since = new Date().toISOString();
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
-      return new FuseServer(pond, fuse, mountpoint, version, since);
+      return new FuseServer(pond, fuse, mountpoint, version, since, counters);
     } catch (err) {
       await pond.close().catch(() => undefined);
       if (err instanceof PondError) throw err;

@@ -30,6 +30,14 @@ export interface MountOptions {
   cache?: CacheMode;
   /** Seconds the kernel caches attributes / names / "no such name". 0 is passed too. */
   attrTimeout?: number;
+  /**
+   * Seconds for pond's per-reply attribute cache (needs the patched fuse-native, see
+   * nativeSupport.ts): directories and single-link files get this, everything else 0.
+   * Passed as `pond_attr_cache=S`, which the patched binary takes out before libfuse
+   * sees the options (an unpatched one makes the mount fail rather than go stale).
+   * Use with attrTimeout: 0.
+   */
+  attrCache?: number;
   entryTimeout?: number;
   negativeTimeout?: number;
   /** Report getattr's `ino` (fuse-native keeps 32 bits) as st_ino. Default true. */
@@ -70,6 +78,7 @@ export function rawOptionItems(o: MountOptions = {}): string[] {
   if (o.negativeTimeout !== undefined) {
     items.push(`negative_timeout=${seconds('negativeTimeout', o.negativeTimeout)}`);
   }
+  if (o.attrCache !== undefined) items.push(`pond_attr_cache=${seconds('attrCache', o.attrCache)}`);
   if (o.useIno ?? true) items.push('use_ino');
   if (o.defaultPermissions ?? true) items.push('default_permissions');
   if (o.allowOther) items.push('allow_other');

@@ -23,6 +23,8 @@ export interface OperationsContext {
   router: HistoryRouter;
   readOnly: boolean;
   log: (line: string) => void;
+  /** getattr calls answered (tests use it to see which stats reach the server). */
+  counters?: { getattr: number };
 }
 
 /**
@@ -33,7 +35,12 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const { pond, router } = ctx;
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
-  // Path -> node of the live tree, so the hottest call (getattr: attr_timeout is 0) is
+  const counters = ctx.counters ?? { getattr: 0 };
+  // Under .history, attributes change with commits the kernel does not see (the
+  // `.history` time, `latest`, what `@TIME` means): never cached (attr.ts MAY_CACHE).
+  const volatile = (path: string): boolean =>
+    router.mode !== 'off' && path.startsWith(`/${HISTORY}`) && (path.length === HISTORY.length + 1 || path[HISTORY.length + 1] === '/');
+  // Path -> node of the live tree, so a hot call (getattr of uncached attributes) is
   // answered without a promise or a walk. Names only disappear or move through unlink and
   // rmdir (which drop their name) and rename (which clears it); version views never change.
   const paths = new Map<string, { fs: FS; node: Node }>();
@@ -96,11 +103,11 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   };
   const historyRootStat = (): Fuse.Stat => {
     const t = pond.oplog.timestamp;
-    return { mode: S_IFDIR | 0o555, nlink: 2, uid: 0, gid: 0, size: 4096, ino: 2, atime: t, mtime: t, ctime: t };
+    return { mode: S_IFDIR | 0o555, nlink: 2, uid: 0, gid: 0, size: 4096, ino: 2, atime: t, mtime: t, ctime: t, dev: 0 };
   };
   const latestStat = (): Fuse.Stat => {
     const t = pond.oplog.timestamp;
-    return { mode: S_IFLNK | 0o777, nlink: 1, uid: 0, gid: 0, size: String(pond.version).length, ino: 3, atime: t, mtime: t, ctime: t };
+    return { mode: S_IFLNK | 0o777, nlink: 1, uid: 0, gid: 0, size: String(pond.version).length, ino: 3, atime: t, mtime: t, ctime: t, dev: 0 };
   };
   const noChangesHere = (path: string): void => {
     if (path === `/${HISTORY}` && router.mode !== 'off') throw new PondError('EEXIST', `reserved name: ${path}`);
@@ -110,8 +117,9 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     init: (cb) => cb(0),
 
     getattr: (path, cb) => {
+      counters.getattr++;
       const hit = known(path);
-      if (hit) return cb(0, toFuseStat(hit.node.stat()));
+      if (hit) return cb(0, toFuseStat(hit.node.stat(), !volatile(path)));
       if (knownMissing(path)) return cb(Errno.ENOENT);
       reply('getattr', path, cb, async () => {
         const r = await router.route(path);
@@ -119,7 +127,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
         if (r.kind === 'latest') return latestStat();
         const node = await r.fs.resolve(r.path, false);
         remember(path, { fs: r.fs, node });
-        return toFuseStat(node.stat());
+        return toFuseStat(node.stat(), !volatile(path));
       });
     },
 

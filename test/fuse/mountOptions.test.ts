@@ -16,6 +16,12 @@ describe('mountOptions', () => {
     expect(fuseOptionString(o)).toContain(',attr_timeout=0,');
   });
 
+  it('passes the attribute cache time as pond_attr_cache (taken out by the patched binary)', () => {
+    expect(rawOptionItems({ attrTimeout: 0, attrCache: 1.5 })).toContain('pond_attr_cache=1.5');
+    expect(rawOptionItems({ attrTimeout: 0 }).some((i) => i.startsWith('pond_attr_cache'))).toBe(false);
+    expect(() => rawOptionItems({ attrCache: -1 })).toThrow(TypeError);
+  });
+
   it('rejects items with commas', () => {
     expect(() => rawOptionItems({ extra: ['a,b'] })).toThrow(TypeError);
     expect(() => buildFuseOptions({ fsname: 'a,b' })).toThrow(TypeError);

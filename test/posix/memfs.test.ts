@@ -15,6 +15,8 @@ const MEMFS = path.resolve(import.meta.dirname, '../../scripts/bench/memfs-fuse.
 const expectedUnsupported: Record<string, string> = {
   'symlink and readlink': 'memfs has no symlink/readlink',
   'hard links and nlink': 'memfs has no link',
+  'hard links: attributes through the other name': 'memfs has no link',
+  'hard links: random sequence, every name after every step': 'memfs has no link',
   'xattrs (user namespace)': 'memfs has no xattr handlers',
   utimes: 'libfuse 2.9 drops a utimensat that sets only one time (touch -m/-a); native-notes/semantics.md',
 };

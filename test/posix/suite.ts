@@ -360,6 +360,101 @@ export const posixCases: PosixCase[] = [
     },
   },
   {
+    // Each step changes the file through one name and looks through another, right after:
+    // a mount that caches attributes (pond caches single-link files) must never show the
+    // other name's old size, mode, times or link count, also after going back to one link.
+    name: 'hard links: attributes through the other name',
+    body(ctx) {
+      const [a, b, c] = [p(ctx, 'a'), p(ctx, 'b'), p(ctx, 'c')];
+      // stat only: reading content would make the kernel ask again anyway (atime).
+      const attrs = (f: string): unknown => {
+        const st = fs.statSync(f);
+        return { size: st.size, perm: (st.mode & 0o7777).toString(8), nlink: st.nlink, mtime: st.mtimeMs };
+      };
+      fs.writeFileSync(a, 'one');
+      fs.utimesSync(a, 500_000, 600_000);
+      ctx.note('a alone', attrs(a)); // a single-link file: its attributes may now be cached
+      fs.linkSync(a, b);
+      ctx.note('a after link', attrs(a));
+      fs.appendFileSync(b, ' two');
+      fs.utimesSync(b, 700_000, 800_000);
+      ctx.note('a after write via b', attrs(a));
+      fs.chmodSync(a, 0o600);
+      ctx.note('b after chmod via a', attrs(b));
+      fs.utimesSync(b, 1_000_000, 2_000_000);
+      ctx.note('a after utimes via b', attrs(a));
+      fs.truncateSync(a, 2);
+      fs.utimesSync(a, 1_000_000, 2_500_000);
+      ctx.note('b after truncate via a', attrs(b));
+      fs.unlinkSync(b);
+      ctx.note('a after unlink b', attrs(a));
+      ctx.note('a again', attrs(a));
+      fs.appendFileSync(a, 'xyz');
+      fs.utimesSync(a, 3_000_000, 3_500_000);
+      ctx.note('a after write, one link again', attrs(a));
+      fs.chmodSync(a, 0o640);
+      fs.utimesSync(a, 3_000_000, 4_000_000);
+      ctx.note('a after chmod and utimes', attrs(a));
+      // A name unlinked while open, with another name left: writes through either side.
+      fs.linkSync(a, c);
+      const fd = fs.openSync(c, 'r+');
+      fs.unlinkSync(c);
+      ctx.note('a after unlink c', attrs(a));
+      fs.writeSync(fd, 'through the fd', 0);
+      ctx.note('a size after write via unlinked c', fs.statSync(a).size);
+      fs.appendFileSync(a, '!');
+      ctx.note('fstat size of unlinked c after write via a', fs.fstatSync(fd).size);
+      fs.closeSync(fd);
+      fs.renameSync(a, b);
+      fs.writeFileSync(a, 'new a');
+      ctx.noteStat('b after rename from a', b);
+      ctx.noteStat('new a', a);
+    },
+  },
+  {
+    // A fixed pseudo-random walk over four names: writes, truncates, chmods, links,
+    // unlinks, renames and writes through fds kept open across them, with every name
+    // stat'ed (stat only) after each step. Finds stale attributes in orders nobody thought of.
+    name: 'hard links: random sequence, every name after every step',
+    body(ctx) {
+      let seed = 0x9e3779b9;
+      const rnd = (n: number): number => {
+        seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+        return seed % n;
+      };
+      const names = ['a', 'b', 'c', 'd'].map((n) => p(ctx, n));
+      const pick = (): string => names[rnd(names.length)]!;
+      const fds: number[] = [];
+      const view = (): unknown => names.map((f) => {
+        try {
+          const st = fs.statSync(f);
+          return `${st.size}/${(st.mode & 0o777).toString(8)}/${st.nlink}`;
+        } catch (err) {
+          return (err as NodeJS.ErrnoException).code;
+        }
+      });
+      for (let step = 0; step < 150; step++) {
+        const [x, y] = [pick(), pick()];
+        const op = rnd(9);
+        const label = `${step} ${['write', 'truncate', 'chmod', 'link', 'unlink', 'rename', 'open', 'fd write', 'close'][op]} ${path.basename(x)} ${path.basename(y)}`;
+        ctx.attempt(label, () => {
+          if (op === 0) fs.appendFileSync(x, 'x'.repeat(1 + rnd(20)));
+          else if (op === 1) fs.truncateSync(x, rnd(30));
+          else if (op === 2) fs.chmodSync(x, [0o600, 0o640, 0o644, 0o700][rnd(4)]!);
+          else if (op === 3) fs.linkSync(x, y);
+          else if (op === 4) fs.unlinkSync(x);
+          else if (op === 5) fs.renameSync(x, y);
+          else if (op === 6 && fds.length < 2) fds.push(fs.openSync(x, 'r+'));
+          else if (op === 7 && fds.length > 0) fs.writeSync(fds[rnd(fds.length)]!, 'y'.repeat(1 + rnd(20)), rnd(25));
+          else if (op === 8 && fds.length > 0) fs.closeSync(fds.splice(rnd(fds.length), 1)[0]!);
+        });
+        ctx.note(`${step} names`, view());
+        ctx.note(`${step} fds`, fds.map((fd) => fs.fstatSync(fd).size));
+      }
+      for (const fd of fds) fs.closeSync(fd);
+    },
+  },
+  {
     name: 'chmod',
     body(ctx) {
       const f = p(ctx, 'f');

@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--commit-interval <seconds>', 'commit this long after the first change (default 5)')
     .addOption(new Option('--history <mode>', '.history/ at the root: hidden (reachable by name), visible, or off').choices(['hidden', 'visible', 'off']).default('hidden'))
     .option('--read-only', 'refuse every change (EROFS)')
-    .option('--attr-timeout <seconds>', 'let the kernel cache attributes this long (default 0; faster stat, but hard-linked files may look stale through their other names)')
+    .option('--attr-timeout <seconds>', 'let the kernel cache attributes of directories and single-link files this long (default 1; 0: never). Hard-linked files are never cached, so every name stays exact')
     .option('--at <V|TIME>', 'serve a past version, read-only')
     .action(action(async (dir: string, opts: MountOpts) => {
       const pond = pondDir(program.opts<GlobalOptions>());

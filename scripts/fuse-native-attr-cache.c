@@ -1,0 +1,260 @@
+/* pond: attr cache patch */
+/*
+ * Inserted into fuse-native.c by scripts/patch-fuse-native.mjs (see native-notes/
+ * performance.md "Exact attribute cache"). Active only when the mount options carry
+ * `pond_attr_cache=SECONDS` (pond mounts with attr_timeout=0 and passes it; other users
+ * of this fuse-native see no change).
+ *
+ * libfuse 2.9's high-level API gives each PATH its own nodeid, so two names of one file
+ * are two kernel inodes: a cached attribute of one name goes stale when the file changes
+ * through the other. We wrap the /dev/fuse channel and set attr_valid per reply:
+ *   - the configured time for directories and for regular files with nlink == 1 whose
+ *     inode number never had nlink > 1 on this mount, when the JS getattr answering this
+ *     request marked its stat cacheable (st_dev == POND_MAY_CACHE; libfuse never sends
+ *     st_dev to the kernel). A single-name file changes only through its one kernel
+ *     inode, and the kernel invalidates that inode's attributes itself on write,
+ *     setattr, link, unlink and rename;
+ *   - 0 for everything else (hard links, symlinks, special files, anything JS did not
+ *     mark, e.g. `.history` whose attributes change with every commit).
+ * FUSE_LINK: the kernel (fs/fuse/dir.c fuse_link) only updates the source inode's ctime,
+ * so its cached nlink 1 would outlive the link. Before the LINK reply goes out we send
+ * FUSE_NOTIFY_INVAL_INODE for the source nodeid; its attr_version bump also makes the
+ * kernel drop any getattr reply that was in flight before.
+ *
+ * fuse_loop_mt's workers each receive a request, run it and send its reply on the same
+ * thread (the high-level API replies synchronously), so the request being answered is
+ * kept in thread-local storage; a reply whose `unique` is not the one this thread read
+ * (notifications, or anything unexpected) is sent unchanged, with libfuse's attr_valid.
+ */
+#ifdef __linux__ /* fuse_kernel.h and the notify call: libfuse 2.9 on Linux */
+#include <errno.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <fuse_kernel.h>
+
+static const uint32_t pond_attr_cache = 1; /* exported: JS checks this build is patched */
+
+#define POND_MAY_CACHE 1 /* st_dev value by which JS marks a stat cacheable */
+#define POND_STICKY_WORDS (1 << 14) /* 2^20 bits: inode numbers once seen with nlink > 1 */
+#define POND_REPLY_MAX 512 /* attribute replies are < 256 bytes */
+
+typedef struct {
+  uint64_t valid_sec;
+  uint32_t valid_nsec;
+  uint64_t sticky[POND_STICKY_WORDS];
+} pond_chan_t;
+
+enum { POND_HINT_NONE = 0, POND_HINT_CACHE, POND_HINT_VOLATILE };
+
+static __thread struct {
+  uint64_t unique;
+  uint32_t opcode;
+  uint64_t link_source;
+  int hint;
+} pond_req;
+
+static uint32_t pond_sticky_bit (uint64_t ino) {
+  uint64_t h = ino * 0x9E3779B97F4A7C15ull; /* hash: collisions only cost caching */
+  return (uint32_t) (h >> 44); /* top 20 bits */
+}
+
+static void pond_sticky_mark (pond_chan_t *pc, uint64_t ino) {
+  uint32_t b = pond_sticky_bit(ino);
+  __atomic_fetch_or(&pc->sticky[b >> 6], 1ull << (b & 63), __ATOMIC_SEQ_CST);
+}
+
+static int pond_sticky_has (pond_chan_t *pc, uint64_t ino) {
+  uint32_t b = pond_sticky_bit(ino);
+  return (__atomic_load_n(&pc->sticky[b >> 6], __ATOMIC_SEQ_CST) >> (b & 63)) & 1;
+}
+
+/* Called after each JS getattr/fgetattr on the worker thread that will send the reply. */
+static void pond_note_stat (int res, const struct stat *st) {
+  if (res == 0) pond_req.hint = st->st_dev == POND_MAY_CACHE ? POND_HINT_CACHE : POND_HINT_VOLATILE;
+}
+
+static int pond_getattr (const char *path, struct stat *stat) {
+  int res = fuse_native_getattr(path, stat);
+  pond_note_stat(res, stat);
+  return res;
+}
+
+static int pond_fgetattr (const char *path, struct stat *stat, struct fuse_file_info *info) {
+  int res = fuse_native_fgetattr(path, stat, info);
+  pond_note_stat(res, stat);
+  return res;
+}
+
+static void pond_set_valid (pond_chan_t *pc, uint64_t *valid, uint32_t *nsec, const struct fuse_attr *a) {
+  uint32_t type = a->mode & S_IFMT;
+  if (type != S_IFDIR && a->nlink > 1) pond_sticky_mark(pc, a->ino);
+  int cache = pond_req.hint == POND_HINT_CACHE &&
+    (type == S_IFDIR || (type == S_IFREG && a->nlink == 1 && !pond_sticky_has(pc, a->ino)));
+  *valid = cache ? pc->valid_sec : 0;
+  *nsec = cache ? pc->valid_nsec : 0;
+}
+
+/* Rewrites attr_valid in buf (header + payload, len bytes) for the request's opcode. */
+static void pond_rewrite (pond_chan_t *pc, char *buf, size_t len) {
+  char *p = buf + sizeof(struct fuse_out_header);
+  size_t n = len - sizeof(struct fuse_out_header);
+  switch (pond_req.opcode) {
+    case FUSE_GETATTR:
+    case FUSE_SETATTR: {
+      if (n < sizeof(struct fuse_attr_out)) return;
+      struct fuse_attr_out *o = (struct fuse_attr_out *) p;
+      pond_set_valid(pc, &o->attr_valid, &o->attr_valid_nsec, &o->attr);
+      return;
+    }
+    case FUSE_LOOKUP:
+    case FUSE_MKNOD:
+    case FUSE_MKDIR:
+    case FUSE_SYMLINK:
+    case FUSE_LINK:
+    case FUSE_CREATE: {
+      if (n < sizeof(struct fuse_entry_out)) return;
+      struct fuse_entry_out *o = (struct fuse_entry_out *) p;
+      if (o->nodeid == 0) return; /* a negative entry carries no attributes */
+      pond_set_valid(pc, &o->attr_valid, &o->attr_valid_nsec, &o->attr);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+static int pond_is_attr_reply (uint32_t opcode) {
+  return opcode == FUSE_GETATTR || opcode == FUSE_SETATTR || opcode == FUSE_LOOKUP ||
+    opcode == FUSE_MKNOD || opcode == FUSE_MKDIR || opcode == FUSE_SYMLINK ||
+    opcode == FUSE_LINK || opcode == FUSE_CREATE;
+}
+
+/* libfuse 2.9's fuse_kern_chan_receive, plus noting the request in pond_req. */
+static int pond_chan_receive (struct fuse_chan **chp, char *buf, size_t size) {
+  struct fuse_chan *ch = *chp;
+  struct fuse_session *se = fuse_chan_session(ch);
+  ssize_t res;
+  int err;
+  pond_req.unique = 0;
+  pond_req.hint = POND_HINT_NONE;
+restart:
+  res = read(fuse_chan_fd(ch), buf, size);
+  err = errno;
+  if (fuse_session_exited(se)) return 0;
+  if (res == -1) {
+    if (err == ENOENT) goto restart; /* the request was interrupted: safe to restart */
+    if (err == ENODEV) { /* unmounted */
+      fuse_session_exit(se);
+      return 0;
+    }
+    if (err != EINTR && err != EAGAIN) perror("fuse: reading device");
+    return -err;
+  }
+  if ((size_t) res < sizeof(struct fuse_in_header)) {
+    fprintf(stderr, "short read on fuse device\n");
+    return -EIO;
+  }
+  const struct fuse_in_header *in = (const struct fuse_in_header *) buf;
+  pond_req.unique = in->unique;
+  pond_req.opcode = in->opcode;
+  pond_req.link_source = 0;
+  if (in->opcode == FUSE_LINK && (size_t) res >= sizeof(*in) + sizeof(struct fuse_link_in)) {
+    pond_req.link_source = ((const struct fuse_link_in *) (buf + sizeof(*in)))->oldnodeid;
+  }
+  return res;
+}
+
+static int pond_chan_writev (struct fuse_chan *ch, const struct iovec iov[], size_t count) {
+  ssize_t res = writev(fuse_chan_fd(ch), iov, count);
+  int err = errno;
+  if (res == -1) {
+    struct fuse_session *se = fuse_chan_session(ch);
+    /* ENOENT means the request was interrupted */
+    if (se != NULL && !fuse_session_exited(se) && err != ENOENT) perror("fuse: writing device");
+    return -err;
+  }
+  return 0;
+}
+
+static int pond_chan_send (struct fuse_chan *ch, const struct iovec iov[], size_t count) {
+  if (iov == NULL) return 0;
+  if (count == 0 || iov[0].iov_len < sizeof(struct fuse_out_header)) return pond_chan_writev(ch, iov, count);
+  const struct fuse_out_header *out = (const struct fuse_out_header *) iov[0].iov_base;
+  if (out->unique == 0 || out->unique != pond_req.unique) return pond_chan_writev(ch, iov, count);
+  pond_req.unique = 0; /* this request is answered */
+  if (out->error != 0 || !pond_is_attr_reply(pond_req.opcode)) return pond_chan_writev(ch, iov, count);
+  if (pond_req.opcode == FUSE_LINK && pond_req.link_source != 0) {
+    /* Attributes only (offset < 0): the source's pages are still right. */
+    fuse_lowlevel_notify_inval_inode(ch, pond_req.link_source, -1, 0);
+  }
+  char buf[POND_REPLY_MAX];
+  size_t len = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (len + iov[i].iov_len > sizeof(buf)) return pond_chan_writev(ch, iov, count); /* unexpected: as is */
+    memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
+    len += iov[i].iov_len;
+  }
+  pond_rewrite((pond_chan_t *) fuse_chan_data(ch), buf, len);
+  struct iovec one = { .iov_base = buf, .iov_len = len };
+  return pond_chan_writev(ch, &one, 1);
+}
+
+/* The fd belongs to the mount's own channel, which fuse_unmount closes. */
+static void pond_chan_destroy (struct fuse_chan *ch) {
+  free(fuse_chan_data(ch));
+}
+
+/* A channel over ch's fd that sets attr_valid per reply; ch itself if seconds < 0. */
+static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
+  if (seconds < 0) return ch;
+  pond_chan_t *pc = calloc(1, sizeof(pond_chan_t));
+  if (pc == NULL) return ch; /* libfuse's attr_timeout (0) for every reply: exact, slower */
+  pc->valid_sec = (uint64_t) seconds;
+  pc->valid_nsec = (uint32_t) ((seconds - (double) pc->valid_sec) * 1e9);
+  struct fuse_chan_ops op = {
+    .receive = pond_chan_receive,
+    .send = pond_chan_send,
+    .destroy = pond_chan_destroy,
+  };
+  struct fuse_chan *wrapped = fuse_chan_new(&op, fuse_chan_fd(ch), fuse_chan_bufsize(ch), pc);
+  if (wrapped == NULL) {
+    free(pc);
+    return ch;
+  }
+  return wrapped;
+}
+
+#else /* elsewhere: no cache; pond sees pond_attr_cache == 0 and does not ask for one */
+static const uint32_t pond_attr_cache = 0;
+
+static int pond_getattr (const char *path, struct stat *stat) {
+  return fuse_native_getattr(path, stat);
+}
+
+static int pond_fgetattr (const char *path, struct stat *stat, struct fuse_file_info *info) {
+  return fuse_native_fgetattr(path, stat, info);
+}
+
+static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
+  (void) seconds;
+  return ch;
+}
+#endif
+
+/*
+ * Takes `pond_attr_cache=SECONDS` out of the "-o..." option string (libfuse would reject
+ * it) and returns SECONDS, or -1 when absent or malformed.
+ */
+static double pond_take_option (char *opts) {
+  static const char key[] = "pond_attr_cache=";
+  char *at = strstr(opts, key);
+  if (at == NULL || !(at == opts + 2 || at[-1] == ',')) return -1;
+  char *end;
+  double seconds = strtod(at + sizeof(key) - 1, &end);
+  if (end == at + sizeof(key) - 1 || (*end != ',' && *end != '\0') || !(seconds >= 0 && seconds < 1e9)) return -1;
+  char *from = at[-1] == ',' ? at - 1 : at; /* drop the item and its leading comma */
+  char *rest = *end == ',' && from == at ? end + 1 : end;
+  memmove(from, rest, strlen(rest) + 1);
+  return seconds;
+}
+/* pond: attr cache patch end */
