@@ -93,6 +93,8 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     if (slash === 0 && name === HISTORY && router.mode !== 'off') return false;
     return !dir.entries.has(name);
   };
+  /** Whether `path` names a pond node (live or in a version), not a router-made `.history` entry. */
+  const isNode = async (path: string): Promise<boolean> => known(path) !== undefined || (await router.route(path)).kind === 'fs';
   const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
     const h = known(path);
     if (h) return h;
@@ -311,12 +313,16 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
         return value ? cb(0, Buffer.from(value)) : cb(Errno.ENODATA);
       }
       reply('getxattr', path, cb, async () => {
+        // .history and .history/latest are made up by the router and carry no attributes
+        // (reading them is no write: ENODATA, not EROFS, or `ls -l` complains).
+        if (!(await isNode(path))) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'getxattr', path });
         const { fs, node } = await nodeAt(path);
         return Buffer.from(fs.getxattr(node, name));
       });
     },
 
     listxattr: (path, cb) => reply('listxattr', path, cb, async () => {
+      if (!(await isNode(path))) return [];
       const { fs, node } = await nodeAt(path);
       return fs.listxattr(node);
     }),

@@ -61,6 +61,18 @@ describe('fuse operations', () => {
     expect((await getattr('/d/missing/deeper'))[0]).toBe(-2);
   });
 
+  it('reads no attributes of .history and .history/latest, and refuses to set them', async () => {
+    await pond.flush('v1');
+    const getx = (p: string) => call<Buffer>((cb) => ops.getxattr!(p, 'security.selinux', 0, cb as never));
+    const listx = (p: string) => call<string[]>((cb) => ops.listxattr!(p, cb as never));
+    for (const p of ['/.history', '/.history/latest']) {
+      expect((await getx(p))[0]).toBe(-61); // ENODATA, as for any node without it (ls -l asks)
+      expect(await listx(p)).toEqual([0, []]);
+      expect((await call((cb) => ops.setxattr!(p, 'user.x', Buffer.from('v'), 0, 0, cb as never)))[0]).toBe(-30); // EROFS
+    }
+    expect((await getx('/.history/1'))[0]).toBe(-61);
+  });
+
   it('finds a file created behind the cache (through the FS) after a missing answer', async () => {
     expect((await getattr('/d/g'))[0]).toBe(-2);
     await pond.fs.create('/d/g', 0o600, { uid: 0, gid: 0 });
