@@ -129,6 +129,29 @@ static int pond_is_attr_reply (uint32_t opcode) {
     opcode == FUSE_LINK || opcode == FUSE_CREATE;
 }
 
+/*
+ * libfuse 2.9's high-level setattr calls utimens only when BOTH times are set, so a
+ * utimensat that sets one (`touch -m`, `touch -a`: UTIME_OMIT for the other) was acked
+ * and dropped. Such a request gets the other time too, as UTIME_OMIT in its nanoseconds
+ * (it fits the protocol's 32 bits); libfuse passes it through in the timespec, and the
+ * utimens patch turns it into "leave unchanged" for JS.
+ */
+static void pond_one_time (char *arg) {
+  struct fuse_setattr_in *a = (struct fuse_setattr_in *) arg;
+  uint32_t both = FATTR_ATIME | FATTR_MTIME;
+  uint32_t set = a->valid & both;
+  if (set == FATTR_ATIME) {
+    a->mtime = 0;
+    a->mtimensec = UTIME_OMIT;
+  } else if (set == FATTR_MTIME) {
+    a->atime = 0;
+    a->atimensec = UTIME_OMIT;
+  } else {
+    return;
+  }
+  a->valid |= both;
+}
+
 /* libfuse 2.9's fuse_kern_chan_receive, plus noting the request in pond_req. */
 static int pond_chan_receive (struct fuse_chan **chp, char *buf, size_t size) {
   struct fuse_chan *ch = *chp;
@@ -158,6 +181,9 @@ restart:
   pond_req.unique = in->unique;
   pond_req.opcode = in->opcode;
   pond_req.link_source = 0;
+  if (in->opcode == FUSE_SETATTR && (size_t) res >= sizeof(*in) + sizeof(struct fuse_setattr_in)) {
+    pond_one_time(buf + sizeof(*in));
+  }
   if (in->opcode == FUSE_LINK && (size_t) res >= sizeof(*in) + sizeof(struct fuse_link_in)) {
     pond_req.link_source = ((const struct fuse_link_in *) (buf + sizeof(*in)))->oldnodeid;
   }

@@ -65,8 +65,10 @@ export class FuseServer {
       // attr_timeout=0, raised per reply by the patched fuse-native only for directories
       // and single-link files (attrCache), and auto_cache (pages dropped when size/mtime
       // changed at open) keep every name exact. See native-notes/semantics.md.
+      // The patched channel is wanted even at 0: it also carries touch -m / -a through
+      // (scripts/fuse-native-attr-cache.c, pond_one_time).
       const attrTimeout = o.attrTimeout ?? DEFAULT_ATTR_TIMEOUT;
-      const attrCache = attrTimeout > 0 && attrCacheSupported() ? attrTimeout : undefined;
+      const attrCache = attrCacheSupported() ? attrTimeout : undefined;
       if (attrTimeout > 0 && attrCache === undefined) {
         log('fuse-native lacks pond\'s patch (npm run postinstall): attributes are not cached, stat is slower');
       }

@@ -11,9 +11,7 @@ import { type Mounted, BIN, cleanup, mountNew } from '../mount/harness.js';
 import { posixCases, runCase, skipReason } from './suite.js';
 
 /** Differences from the host that are libfuse 2's, not pond's (native-notes/semantics.md). */
-const knownGaps: Record<string, string> = {
-  utimes: 'libfuse 2.9 drops a utimensat that sets only one of the two times (touch -m/-a)',
-};
+const knownGaps: Record<string, string> = {};
 
 let m: Mounted;
 let ref: string;
