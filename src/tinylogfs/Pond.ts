@@ -27,6 +27,9 @@ export interface CommitResult {
 
 const DEFAULT_CACHE = 128 * 1024 * 1024;
 
+/** Flushes a caller waits on for durability: they do only the commit's own work. */
+const URGENT_TRIGGERS = new Set(['fsync']);
+
 /**
  * A pond opened for use: the live TinyFS over the oplog, flushes (group commit: callers
  * that arrive while a commit is being written share the next one), a flush timer, and
@@ -107,7 +110,12 @@ export class Pond {
 
   private async commit(trigger: string): Promise<CommitResult | undefined> {
     this.clearTimer();
-    if (!this.fs.hasChanges) return undefined;
+    // An fsync waits for this commit: merges of small files wait for an unhurried one.
+    const urgent = URGENT_TRIGGERS.has(trigger);
+    if (!this.fs.hasChanges) {
+      if (!urgent && !this.readOnly && this.oplog.upkeepPending) await this.oplog.upkeep();
+      return undefined;
+    }
     if (this.readOnly) throw new PondError('EROFS', 'the pond is open read-only');
     const changes = this.fs.takeChanges();
     this.flushingBytes = changes.bytes;
@@ -118,6 +126,7 @@ export class Pond {
       const summary = `${trigger}: ${created} created, ${updated} changed, ${deleted} deleted`;
       const { version, timestamp } = await this.oplog.append(plan.rows, {
         commitInfo: { operation: 'WRITE', pond: { trigger, summary, created, updated, deleted, bytes } },
+        urgent,
       });
       plan.settle(version);
       this.lastError = undefined;
@@ -128,6 +137,8 @@ export class Pond {
       throw err;
     } finally {
       this.flushingBytes = 0;
+      // Merges an fsync left behind run once the writer has been idle for the interval.
+      if (this.oplog.upkeepPending) this.changed();
     }
   }
 

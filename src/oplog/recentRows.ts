@@ -1,0 +1,41 @@
+// The rows of the small data files this handle wrote, by path, so that merging them (see
+// compaction.ts) re-encodes rows already in memory instead of reading and decoding each
+// file again: a decode costs a few ms per file in parquet-wasm and Arrow whatever its size,
+// and a busy partition merges every file it gets. Data files are immutable and their
+// names unique, so an entry never goes stale; a miss falls back to decoding the file.
+import { LRUCache } from 'lru-cache';
+import type { OpRecord } from './records/index.js';
+
+/** Rough bytes of memory a row holds beyond its fixed fields. */
+function rowBytes(r: OpRecord): number {
+  return 400 + (r.content?.length ?? 0) + (r.chunks?.length ?? 0) * 120 + (r.xattrs?.length ?? 0) + (r.target?.length ?? 0);
+}
+
+export class RecentRows {
+  private readonly cache: LRUCache<string, readonly OpRecord[]>;
+
+  constructor(maxBytes: number) {
+    this.cache = new LRUCache<string, readonly OpRecord[]>({
+      maxSize: maxBytes,
+      // One big file would push out the small ones merges need most.
+      maxEntrySize: Math.max(1, maxBytes / 8),
+      sizeCalculation: (rows) => Math.max(1, rows.reduce((n, r) => n + rowBytes(r), 0)),
+    });
+  }
+
+  /**
+   * Remembers the rows of a committed data file, in file order. The caller hands them over:
+   * they must not change afterwards (a merge encodes them as they are).
+   */
+  remember(path: string, rows: readonly OpRecord[]): void {
+    this.cache.set(path, rows);
+  }
+
+  get(path: string): readonly OpRecord[] | undefined {
+    return this.cache.get(path);
+  }
+
+  forget(path: string): void {
+    this.cache.delete(path);
+  }
+}
