@@ -22,7 +22,7 @@ export { ROOT_ID } from './records/index.js';
 const LAZY_CHUNKS_BYTES = 256 * 1024;
 
 /** Memory for the rows of recently written small files (see RecentRows). */
-const RECENT_ROWS_BYTES = 16 * 1024 * 1024;
+const RECENT_ROWS_BYTES = 32 * 1024 * 1024;
 
 export interface OplogOptions {
   /** Checkpoint every N versions (create: stored in the table; open: overrides it). */

@@ -18,7 +18,7 @@ export class RecentRows {
     this.cache = new LRUCache<string, readonly OpRecord[]>({
       maxSize: maxBytes,
       // One big file would push out the small ones merges need most.
-      maxEntrySize: Math.max(1, maxBytes / 8),
+      maxEntrySize: Math.max(1, maxBytes / 4),
       sizeCalculation: (rows) => Math.max(1, rows.reduce((n, r) => n + rowBytes(r), 0)),
     });
   }
