@@ -281,6 +281,7 @@ export class Oplog {
         },
         timestamp,
         expectedVersion: version,
+        urgent: opts.urgent ?? false,
       });
       for (const [partId] of merges) this.deferredMerges.delete(partId);
       this.rememberRows(adds, groups);
@@ -321,15 +322,16 @@ export class Oplog {
     return out;
   }
 
-  /** Whether urgent appends left merges for upkeep() (or the next unhurried append). */
+  /** Whether urgent appends left merges or a checkpoint for upkeep() (or the next unhurried append). */
   get upkeepPending(): boolean {
-    return this.deferredMerges.size > 0;
+    return this.deferredMerges.size > 0 || this.table.checkpointDue;
   }
 
   /**
    * Makes the merges urgent appends deferred, as one commit of their own (add + remove,
-   * dataChange=false): for an idle writer, so that a partition's count of small files
-   * comes back down without waiting for its next change.
+   * dataChange=false), and the checkpoint they left: for an idle writer, so that a
+   * partition's count of small files and the log's tail come back down without waiting
+   * for the next change.
    */
   upkeep(opts: { commitInfo?: Record<string, unknown> } = {}): Promise<CompactResult> {
     const run = this.queue.then(async () => {
@@ -337,6 +339,8 @@ export class Oplog {
       const merges = this.pickMerges(snapshot, [], false);
       const res = await this.commitRewrite(snapshot, merges, { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, pond: { trigger: 'upkeep' }, ...opts.commitInfo });
       for (const [partId] of merges) this.deferredMerges.delete(partId);
+      // The merge's commit wrote a due checkpoint; without one, it is written here.
+      await this.table.checkpointIfDue();
       return res;
     });
     this.queue = run.catch(() => undefined);
