@@ -285,7 +285,7 @@ export class Oplog {
       });
       for (const [partId] of merges) this.deferredMerges.delete(partId);
       this.rememberRows(adds, groups);
-      this.rememberRows(merged.adds, merged.rows, merged.actions);
+      this.rememberRows(merged.adds, merged.rows, merged.actions, merged.sizes);
       return { version: snap.version, timestamp: snap.timestamp };
     } catch (err) {
       await small?.stored.catch(() => undefined);
@@ -368,10 +368,10 @@ export class Oplog {
   /** Rewrites each group of files (one partition each) as one file, in a commit of its own. */
   private async commitRewrite(snapshot: Snapshot, targets: ReadonlyArray<[string, AddFile[]]>, commitInfo: Record<string, unknown>): Promise<CompactResult> {
     if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
-    const { adds, actions, rows } = await this.rewrite(targets, this.now());
+    const { adds, actions, rows, sizes } = await this.rewrite(targets, this.now());
     try {
       const snap = await this.table.commit(actions, { commitInfo, expectedVersion: snapshot.version + 1 });
-      this.rememberRows(adds, rows, actions);
+      this.rememberRows(adds, rows, actions, sizes);
       return { version: snap.version, partitions: targets.length, filesRemoved: actions.length - adds.length, filesAdded: adds.length };
     } catch (err) {
       await this.discardUnpublished(snapshot.version + 1, err, adds.map((a) => a.path));
@@ -385,19 +385,30 @@ export class Oplog {
    * dataChange=false. Rows keep their own versions and timestamps, and older snapshots
    * still name the old files, which stay on disk (history is never vacuumed).
    */
-  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[]; rows: Map<string, OpRecord[]> }> {
-    if (targets.length === 0) return { adds: [], actions: [], rows: new Map() };
+  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[]; rows: Map<string, OpRecord[]>; sizes: Map<string, number> }> {
+    if (targets.length === 0) return { adds: [], actions: [], rows: new Map(), sizes: new Map() };
     const groups = new Map<string, OpRecord[]>();
+    const sizes = new Map<string, number>();
     for (const [partId, files] of targets) {
       // Rows this handle wrote are at hand; only the other files are read and decoded.
       const rows: OpRecord[] = [];
       const unknown: AddFile[] = [];
+      let bytes = 0;
       for (const f of files) {
         const known = this.recentRows.get(f.path);
-        if (!known) unknown.push(f);
-        else for (const r of known) rows.push(r);
+        if (!known) {
+          unknown.push(f);
+          continue;
+        }
+        for (const r of known.rows) rows.push(r);
+        bytes += known.bytes;
       }
-      if (unknown.length) for (const { source: _s, ...r } of (await this.decodeFiles(unknown, partId, true, false)).rows) rows.push(r);
+      if (unknown.length) {
+        const decoded = (await this.decodeFiles(unknown, partId, true, false)).rows.map(({ source: _s, ...r }) => r);
+        for (const r of decoded) rows.push(r);
+        bytes += RecentRows.bytesOf(decoded);
+      }
+      sizes.set(partId, bytes);
       // Oldest version first, as decodeFiles orders them. Stable: no two live files of a
       // partition hold the same version, so a version's rows keep their file order.
       rows.sort((a, b) => a.version - b.version);
@@ -410,18 +421,19 @@ export class Oplog {
         size: f.size, extendedFileMetadata: true,
       },
     })));
-    return { adds, actions: [...adds.map((add) => ({ add })), ...removes], rows: groups };
+    return { adds, actions: [...adds.map((add) => ({ add })), ...removes], rows: groups, sizes };
   }
 
   /**
    * After a commit: keeps the rows of its small new files (those a later merge may take)
    * and drops the rows of the files it removed.
    */
-  private rememberRows(adds: readonly AddFile[], rows: ReadonlyMap<string, OpRecord[]>, actions: readonly Action[] = []): void {
+  private rememberRows(adds: readonly AddFile[], rows: ReadonlyMap<string, OpRecord[]>, actions: readonly Action[] = [], sizes?: ReadonlyMap<string, number>): void {
     for (const a of actions) if ('remove' in a) this.recentRows.forget(a.remove.path);
     for (const add of adds) {
-      const partRows = rows.get(add.partitionValues[PARTITION_COLUMN] ?? '');
-      if (partRows && add.size < MERGE_MAX_BYTES / 4) this.recentRows.remember(add.path, partRows);
+      const partId = add.partitionValues[PARTITION_COLUMN] ?? '';
+      const partRows = rows.get(partId);
+      if (partRows && add.size < MERGE_MAX_BYTES / 4) this.recentRows.remember(add.path, partRows, sizes?.get(partId));
     }
   }
 
