@@ -46,6 +46,8 @@ export class Pond {
   private closed = false;
   /** The last flush failure, kept so a timer flush's error is not lost. */
   lastError: Error | undefined;
+  /** The last failure of an idle upkeep commit (merges and checkpoint fsyncs deferred). */
+  lastUpkeepError: Error | undefined;
 
   private constructor(
     readonly dir: string,
@@ -113,7 +115,13 @@ export class Pond {
     // An fsync waits for this commit: merges of small files wait for an unhurried one.
     const urgent = URGENT_TRIGGERS.has(trigger);
     if (!this.fs.hasChanges) {
-      if (!urgent && !this.readOnly && this.oplog.upkeepPending) await this.oplog.upkeep();
+      if (!urgent && !this.readOnly && this.oplog.upkeepPending) {
+        // Upkeep loses nothing when it fails (every row is committed already): the error is
+        // kept and the merges wait for the next unhurried commit, instead of failing a close.
+        await this.oplog.upkeep().catch((err: unknown) => {
+          this.lastUpkeepError = err instanceof Error ? err : new Error(String(err));
+        });
+      }
       return undefined;
     }
     if (this.readOnly) throw new PondError('EROFS', 'the pond is open read-only');
