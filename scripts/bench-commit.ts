@@ -4,8 +4,10 @@
 //   npx tsx scripts/bench-commit.ts [transactions=100]
 import { Pond } from '../src/tinylogfs/index.js';
 import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 const N = Number(process.argv[2] ?? 100);
-const dir = mkdtempSync('/tmp/mm/cb.');
+const dir = mkdtempSync(join(tmpdir(), 'pond-cb.'));
 const pond = await Pond.create(dir + '/p');
 const fs = pond.fs; const who = { uid: 0, gid: 0 };
 const db = await fs.create('/bench.db', 0o644, who, false);

@@ -4,8 +4,9 @@
 import * as nodePath from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { PondError, isPondError } from '../errors.js';
-import { AUTO_COMPACT_FILES, pickMerge } from './compaction.js';
+import { AUTO_COMPACT_FILES, MERGE_MAX_BYTES, URGENT_COMPACT_FACTOR, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
+import { RecentRows } from './recentRows.js';
 import { DeltaTable, commitPath, type Action, type AddFile, type Snapshot } from './delta/index.js';
 import { PARTITION_COLUMN, decodeRecords, newestRows, readChunkLists, type NewestRows, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
@@ -19,6 +20,9 @@ export { ROOT_ID } from './records/index.js';
  * wanted: the lists of old versions of big files are most of such a file.
  */
 const LAZY_CHUNKS_BYTES = 256 * 1024;
+
+/** Memory for the rows of recently written small files (see RecentRows). */
+const RECENT_ROWS_BYTES = 32 * 1024 * 1024;
 
 export interface OplogOptions {
   /** Checkpoint every N versions (create: stored in the table; open: overrides it). */
@@ -35,6 +39,15 @@ export interface OplogOptions {
    * (default AUTO_COMPACT_FILES; 0: never, as `pond maintain` alone would).
    */
   autoCompactFiles?: number;
+}
+
+export interface AppendOptions {
+  commitInfo?: Record<string, unknown>;
+  /**
+   * A caller waits for this commit (an fsync): merges of small files are left for a later
+   * append or upkeep() unless a partition holds URGENT_COMPACT_FACTOR times the threshold.
+   */
+  urgent?: boolean;
 }
 
 /** A record as the caller hands it to append: version and timestamp are the commit's. */
@@ -55,6 +68,10 @@ export class Oplog {
   readonly content: ContentStore;
   private readonly now: () => number;
   private readonly autoCompactFiles: number;
+  /** Rows of the small files this handle wrote, for merges (no decode of our own files). */
+  private readonly recentRows = new RecentRows(RECENT_ROWS_BYTES);
+  /** Partitions an urgent append left at or over autoCompactFiles files: merged later. */
+  private readonly deferredMerges = new Set<string>();
   private readonly byPartition = new WeakMap<Snapshot, Map<string, AddFile[]>>();
   private readonly fileCache: LRUCache<string, Uint8Array>;
   /** Appends from one handle run one after another: each needs the previous version. */
@@ -224,13 +241,13 @@ export class Oplog {
    * One Delta commit holding `rows`: version = latest + 1, timestamp = max(now, last + 1 ms),
    * both written into every row. One data file per part_id, written before the commit.
    */
-  append(rows: readonly NewRecord[], opts: { commitInfo?: Record<string, unknown> } = {}): Promise<AppendResult> {
+  append(rows: readonly NewRecord[], opts: AppendOptions = {}): Promise<AppendResult> {
     const run = this.queue.then(() => this.appendNow(rows, opts));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async appendNow(rows: readonly NewRecord[], opts: { commitInfo?: Record<string, unknown> }): Promise<AppendResult> {
+  private async appendNow(rows: readonly NewRecord[], opts: AppendOptions): Promise<AppendResult> {
     const prev = this.table.snapshot;
     const version = prev.version + 1;
     const timestamp = Math.max(this.now(), prev.timestamp + 1);
@@ -238,12 +255,10 @@ export class Oplog {
     const groups = groupByPartition(full);
     // Partitions this commit touches that hold many files: their small files are merged in
     // the same commit (add + remove, dataChange=false), so a pond stays quick to read
-    // without `pond maintain` and without a version of its own for the upkeep.
-    const merges = this.autoCompactFiles > 0 ? [...groups.keys()].flatMap((partId): Array<[string, AddFile[]]> => {
-      const files = this.partitionFiles(prev).get(partId) ?? [];
-      const picked = files.length >= this.autoCompactFiles ? pickMerge(files) : [];
-      return picked.length ? [[partId, picked]] : [];
-    }) : [];
+    // without `pond maintain` and without a version of its own for the upkeep. An urgent
+    // append (an fsync waits for it) merges only past the hard bound and leaves the rest
+    // to the next unhurried commit, so an fsync pays for its own rows alone.
+    const merges = this.pickMerges(prev, [...groups.keys()], opts.urgent ?? false);
     const merged = await this.rewrite(merges, timestamp);
     // A small commit (an fsync's) writes its commit file while its data files are being
     // written and synced; the commit's name is linked only after they are durable.
@@ -266,13 +281,70 @@ export class Oplog {
         },
         timestamp,
         expectedVersion: version,
+        urgent: opts.urgent ?? false,
       });
+      for (const [partId] of merges) this.deferredMerges.delete(partId);
+      this.rememberRows(adds, groups);
+      this.rememberRows(merged.adds, merged.rows, merged.actions, merged.sizes);
       return { version: snap.version, timestamp: snap.timestamp };
     } catch (err) {
       await small?.stored.catch(() => undefined);
       await this.discardUnpublished(version, err, [...adds, ...merged.adds].map((a) => a.path));
       throw err;
     }
+  }
+
+  /**
+   * The merges an append makes: each touched partition holding autoCompactFiles files or
+   * more (and, unhurried, the partitions urgent appends deferred). An urgent append merges
+   * only at URGENT_COMPACT_FACTOR times that and defers the others.
+   */
+  private pickMerges(snapshot: Snapshot, touched: readonly string[], urgent: boolean): Array<[string, AddFile[]]> {
+    if (this.autoCompactFiles <= 0) return [];
+    const soft = this.autoCompactFiles;
+    const hard = soft * URGENT_COMPACT_FACTOR;
+    const parts = urgent ? touched : [...new Set([...touched, ...this.deferredMerges])];
+    const out: Array<[string, AddFile[]]> = [];
+    for (const partId of parts) {
+      const files = this.partitionFiles(snapshot).get(partId) ?? [];
+      if (files.length < soft) {
+        if (!urgent) this.deferredMerges.delete(partId);
+        continue;
+      }
+      if (urgent && files.length < hard) {
+        this.deferredMerges.add(partId);
+        continue;
+      }
+      const picked = pickMerge(files);
+      if (picked.length) out.push([partId, picked]);
+      else this.deferredMerges.delete(partId); // nothing small left to merge
+    }
+    return out;
+  }
+
+  /** Whether urgent appends left merges or a checkpoint for upkeep() (or the next unhurried append). */
+  get upkeepPending(): boolean {
+    return this.deferredMerges.size > 0 || this.table.checkpointDue;
+  }
+
+  /**
+   * Makes the merges urgent appends deferred, as one commit of their own (add + remove,
+   * dataChange=false), and the checkpoint they left: for an idle writer, so that a
+   * partition's count of small files and the log's tail come back down without waiting
+   * for the next change.
+   */
+  upkeep(opts: { commitInfo?: Record<string, unknown> } = {}): Promise<CompactResult> {
+    const run = this.queue.then(async () => {
+      const snapshot = this.table.snapshot;
+      const merges = this.pickMerges(snapshot, [], false);
+      const res = await this.commitRewrite(snapshot, merges, { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, pond: { trigger: 'upkeep' }, ...opts.commitInfo });
+      for (const [partId] of merges) this.deferredMerges.delete(partId);
+      // The merge's commit wrote a due checkpoint; without one, it is written here.
+      await this.table.checkpointIfDue();
+      return res;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -290,13 +362,16 @@ export class Oplog {
     const snapshot = this.table.snapshot;
     const minFiles = Math.max(2, opts.minFiles ?? 2);
     const targets = [...this.partitionFiles(snapshot)].filter(([, files]) => files.length >= minFiles);
+    return this.commitRewrite(snapshot, targets, { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo });
+  }
+
+  /** Rewrites each group of files (one partition each) as one file, in a commit of its own. */
+  private async commitRewrite(snapshot: Snapshot, targets: ReadonlyArray<[string, AddFile[]]>, commitInfo: Record<string, unknown>): Promise<CompactResult> {
     if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
-    const { adds, actions } = await this.rewrite(targets, this.now());
+    const { adds, actions, rows, sizes } = await this.rewrite(targets, this.now());
     try {
-      const snap = await this.table.commit(actions, {
-        commitInfo: { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo },
-        expectedVersion: snapshot.version + 1,
-      });
+      const snap = await this.table.commit(actions, { commitInfo, expectedVersion: snapshot.version + 1 });
+      this.rememberRows(adds, rows, actions, sizes);
       return { version: snap.version, partitions: targets.length, filesRemoved: actions.length - adds.length, filesAdded: adds.length };
     } catch (err) {
       await this.discardUnpublished(snapshot.version + 1, err, adds.map((a) => a.path));
@@ -310,12 +385,34 @@ export class Oplog {
    * dataChange=false. Rows keep their own versions and timestamps, and older snapshots
    * still name the old files, which stay on disk (history is never vacuumed).
    */
-  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[] }> {
-    if (targets.length === 0) return { adds: [], actions: [] };
+  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[]; rows: Map<string, OpRecord[]>; sizes: Map<string, number> }> {
+    if (targets.length === 0) return { adds: [], actions: [], rows: new Map(), sizes: new Map() };
     const groups = new Map<string, OpRecord[]>();
+    const sizes = new Map<string, number>();
     for (const [partId, files] of targets) {
-      const { rows } = await this.decodeFiles(files, partId, true, false);
-      groups.set(partId, rows.map(({ source: _s, ...r }) => r));
+      // Rows this handle wrote are at hand; only the other files are read and decoded.
+      const rows: OpRecord[] = [];
+      const unknown: AddFile[] = [];
+      let bytes = 0;
+      for (const f of files) {
+        const known = this.recentRows.get(f.path);
+        if (!known) {
+          unknown.push(f);
+          continue;
+        }
+        for (const r of known.rows) rows.push(r);
+        bytes += known.bytes;
+      }
+      if (unknown.length) {
+        const decoded = (await this.decodeFiles(unknown, partId, true, false)).rows.map(({ source: _s, ...r }) => r);
+        for (const r of decoded) rows.push(r);
+        bytes += RecentRows.bytesOf(decoded);
+      }
+      sizes.set(partId, bytes);
+      // Oldest version first, as decodeFiles orders them. Stable: no two live files of a
+      // partition hold the same version, so a version's rows keep their file order.
+      rows.sort((a, b) => a.version - b.version);
+      groups.set(partId, rows);
     }
     const adds = await writeDataFiles(this.table.storage, groups, now, false);
     const removes: Action[] = targets.flatMap(([, files]) => files.map((f) => ({
@@ -324,7 +421,20 @@ export class Oplog {
         size: f.size, extendedFileMetadata: true,
       },
     })));
-    return { adds, actions: [...adds.map((add) => ({ add })), ...removes] };
+    return { adds, actions: [...adds.map((add) => ({ add })), ...removes], rows: groups, sizes };
+  }
+
+  /**
+   * After a commit: keeps the rows of its small new files (those a later merge may take)
+   * and drops the rows of the files it removed.
+   */
+  private rememberRows(adds: readonly AddFile[], rows: ReadonlyMap<string, OpRecord[]>, actions: readonly Action[] = [], sizes?: ReadonlyMap<string, number>): void {
+    for (const a of actions) if ('remove' in a) this.recentRows.forget(a.remove.path);
+    for (const add of adds) {
+      const partId = add.partitionValues[PARTITION_COLUMN] ?? '';
+      const partRows = rows.get(partId);
+      if (partRows && add.size < MERGE_MAX_BYTES / 4) this.recentRows.remember(add.path, partRows, sizes?.get(partId));
+    }
   }
 
   /**

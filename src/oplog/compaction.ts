@@ -9,6 +9,17 @@ import type { AddFile } from './delta/index.js';
 export const AUTO_COMPACT_FILES = 8;
 
 /**
+ * An append an fsync waits for merges a partition's files only once it holds this many
+ * times AUTO_COMPACT_FILES: below that, the merge waits for the next commit nobody waits
+ * for (the timer's, unmount's) or the idle writer's upkeep. A merge decodes and re-encodes
+ * up to MERGE_MAX_BYTES, many times the few KiB an fsync's own commit writes, so sqlite,
+ * which commits three times per transaction in one directory, spent about half its commit
+ * CPU merging. The bound still holds during an fsync storm, at this factor's cost to a cold
+ * listing of that directory until the writer idles.
+ */
+export const URGENT_COMPACT_FACTOR = 4;
+
+/**
  * No merge writes a file bigger than about this. Decoding a data file grows parquet-wasm's
  * memory (which never shrinks) by ~7x the file's size: a merged 3.5 MiB file cost 25 MiB
  * for good. A partition past this size is read as several files of up to 1 MiB, whose

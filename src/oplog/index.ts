@@ -7,4 +7,4 @@ export * from './delta/index.js';
 export * from './records/index.js';
 export * from './content/index.js';
 export { Oplog } from './Oplog.js';
-export type { AppendResult, CompactResult, NewRecord, OplogOptions } from './Oplog.js';
+export type { AppendOptions, AppendResult, CompactResult, NewRecord, OplogOptions } from './Oplog.js';

@@ -27,6 +27,9 @@ export interface CommitResult {
 
 const DEFAULT_CACHE = 128 * 1024 * 1024;
 
+/** Flushes a caller waits on for durability: they do only the commit's own work. */
+const URGENT_TRIGGERS = new Set(['fsync']);
+
 /**
  * A pond opened for use: the live TinyFS over the oplog, flushes (group commit: callers
  * that arrive while a commit is being written share the next one), a flush timer, and
@@ -43,6 +46,8 @@ export class Pond {
   private closed = false;
   /** The last flush failure, kept so a timer flush's error is not lost. */
   lastError: Error | undefined;
+  /** The last failure of an idle upkeep commit (merges and checkpoint fsyncs deferred). */
+  lastUpkeepError: Error | undefined;
 
   private constructor(
     readonly dir: string,
@@ -107,7 +112,18 @@ export class Pond {
 
   private async commit(trigger: string): Promise<CommitResult | undefined> {
     this.clearTimer();
-    if (!this.fs.hasChanges) return undefined;
+    // An fsync waits for this commit: merges of small files wait for an unhurried one.
+    const urgent = URGENT_TRIGGERS.has(trigger);
+    if (!this.fs.hasChanges) {
+      if (!urgent && !this.readOnly && this.oplog.upkeepPending) {
+        // Upkeep loses nothing when it fails (every row is committed already): the error is
+        // kept and the merges wait for the next unhurried commit, instead of failing a close.
+        await this.oplog.upkeep().catch((err: unknown) => {
+          this.lastUpkeepError = err instanceof Error ? err : new Error(String(err));
+        });
+      }
+      return undefined;
+    }
     if (this.readOnly) throw new PondError('EROFS', 'the pond is open read-only');
     const changes = this.fs.takeChanges();
     this.flushingBytes = changes.bytes;
@@ -118,6 +134,7 @@ export class Pond {
       const summary = `${trigger}: ${created} created, ${updated} changed, ${deleted} deleted`;
       const { version, timestamp } = await this.oplog.append(plan.rows, {
         commitInfo: { operation: 'WRITE', pond: { trigger, summary, created, updated, deleted, bytes } },
+        urgent,
       });
       plan.settle(version);
       this.lastError = undefined;
@@ -128,6 +145,8 @@ export class Pond {
       throw err;
     } finally {
       this.flushingBytes = 0;
+      // Merges an fsync left behind run once the writer has been idle for the interval.
+      if (this.oplog.upkeepPending) this.changed();
     }
   }
 

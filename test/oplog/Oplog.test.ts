@@ -164,6 +164,47 @@ describe('Oplog', () => {
     expect(adds.filter((a) => a.dataChange === true)).toHaveLength(2);
   });
 
+  it('leaves merges out of urgent appends until the hard bound, and upkeep makes them in a commit of its own', async () => {
+    const dir = tmp();
+    const log = await Oplog.create(dir, { autoCompactFiles: 4 });
+    const count = (): number => log.partitionFiles().get(DIR_A)!.length;
+    const add = (i: number, urgent: boolean): Promise<unknown> => log.append([fileRow(DIR_A, id(i), { content: Buffer.from(`v${i}`) })], { urgent });
+    for (let i = 1; i <= 15; i++) await add(i, true);
+    // Every urgent append added a file and none merged (the hard bound is 4 x 4).
+    expect(count()).toBe(15);
+    expect(log.upkeepPending).toBe(true);
+    await add(16, true);
+    // The 17th file met a partition of 16: that append merged.
+    await add(17, true);
+    expect(count()).toBeLessThan(4);
+    for (let i = 18; i <= 22; i++) await add(i, true);
+    expect(log.upkeepPending).toBe(true);
+    const res = await log.upkeep();
+    expect(res.version).toBe(23);
+    expect(log.upkeepPending).toBe(false);
+    expect(count()).toBeLessThan(4);
+    expect((await log.upkeep()).version).toBeNull();
+    const infos = await log.table.commitInfos(23, 23);
+    expect(infos[0]!.commitInfo?.operation).toBe('OPTIMIZE');
+    // An unhurried append merges what an urgent one deferred, in its own commit.
+    for (let i = 24; i <= 28; i++) await add(i, true);
+    expect(log.upkeepPending).toBe(true);
+    await log.append([fileRow(ROOT_ID, id(99))]);
+    expect(log.upkeepPending).toBe(false);
+    expect(log.version).toBe(29);
+    // Merged from rows in memory and from files decoded by a fresh handle: the same rows.
+    const again = await Oplog.open(dir, { autoCompactFiles: 4 });
+    for (let i = 30; i <= 33; i++) await again.append([fileRow(DIR_A, id(i), { content: Buffer.from(`v${i}`) })]);
+    await again.compact();
+    expect(again.partitionFiles().get(DIR_A)).toHaveLength(1);
+    for (const l of [again, await Oplog.open(dir)]) {
+      const rows = await l.readPartition(DIR_A, { withContent: true });
+      const want = Array.from({ length: 33 }, (_, k) => k + 1).filter((v) => v !== 23 && v !== 29);
+      expect(rows.map((r) => r.version)).toEqual(want);
+      expect(rows.map((r) => Buffer.from(r.content!).toString())).toEqual(want.map((v) => `v${v}`));
+    }
+  });
+
   it('reads only the newest rows of a partition, with the chunk lists of those alone', async () => {
     const log = await Oplog.fromStorage(new MemoryStorage(), new MemoryStorage(), { create: true, autoCompactFiles: 0 });
     const big = '00000000000000b1';

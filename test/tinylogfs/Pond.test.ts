@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PondError } from '../../src/errors.js';
 import { type FS, type FileNode } from '../../src/tinyfs/index.js';
 import { Pond } from '../../src/tinylogfs/index.js';
@@ -123,5 +123,44 @@ describe('Pond (TinyLogFS on disk)', () => {
     expect(r2?.version).toBe(2);
     expect(r3).toBe(r2);
     await pond.close();
+  });
+  it('leaves small-file merges out of fsync commits and merges once the writer idles', async () => {
+    const dir = tmp();
+    await (await Pond.create(dir)).close();
+    const pond = await Pond.open(dir, { commitInterval: 0.05 });
+    const root = (): number => pond.oplog.partitionFiles().get(pond.oplog.snapshot.files[0]!.partitionValues.part_id!)!.length;
+    for (let i = 0; i < 12; i++) {
+      await put(pond.fs, `/f${i}`, `v${i}`);
+      await pond.flush('fsync');
+    }
+    // Twelve fsync commits, one file each in the root's partition, and no merge among them.
+    expect(pond.version).toBe(12);
+    expect(root()).toBe(13);
+    expect(pond.oplog.upkeepPending).toBe(true);
+    // The timer finds nothing to commit but the deferred merge: a version of its own.
+    await vi.waitFor(() => expect(pond.oplog.upkeepPending).toBe(false), { timeout: 20_000, interval: 20 });
+    expect(pond.version).toBe(13);
+    expect(root()).toBeLessThan(8);
+    const [info] = await pond.oplog.table.commitInfos(13, 13);
+    expect(info!.commitInfo?.operation).toBe('OPTIMIZE');
+    await pond.close();
+    const again = await Pond.open(dir, { readOnly: true });
+    for (let i = 0; i < 12; i++) expect((await get(again.fs, `/f${i}`)).toString()).toBe(`v${i}`);
+    await again.close();
+  });
+
+  it('makes deferred merges on close', async () => {
+    const dir = tmp();
+    const pond = await Pond.create(dir);
+    for (let i = 0; i < 10; i++) {
+      await put(pond.fs, `/f${i}`, `v${i}`);
+      await pond.flush('fsync');
+    }
+    expect(pond.oplog.upkeepPending).toBe(true);
+    await pond.close();
+    const again = await Pond.open(dir, { readOnly: true });
+    expect(again.version).toBe(11);
+    expect([...again.oplog.partitionFiles().values()].every((files) => files.length < 8)).toBe(true);
+    await again.close();
   });
 });

@@ -37,7 +37,20 @@ export interface CommitOptions {
    * files it adds becoming durable); if it rejects, the commit fails with its error.
    */
   after?: Promise<unknown>;
+  /**
+   * A caller waits for this commit (an fsync): a checkpoint that falls due is left for
+   * the next unhurried commit or checkpointIfDue(), up to URGENT_CHECKPOINT_FACTOR
+   * intervals late.
+   */
+  urgent?: boolean;
 }
+
+/**
+ * How many checkpoint intervals urgent commits may leave a due checkpoint unwritten. A
+ * checkpoint re-encodes every live file and tombstone (tens of ms once merges have left
+ * a few thousand tombstones), far more than the small commit that happens to reach it.
+ */
+export const URGENT_CHECKPOINT_FACTOR = 4;
 
 export interface CommitInfoEntry { version: number; timestamp: number; commitInfo: CommitInfo | undefined }
 
@@ -49,6 +62,8 @@ export class DeltaTable {
   private queue: Promise<unknown> = Promise.resolve();
   /** The last failure of an automatic checkpoint (commits do not fail for it). */
   lastCheckpointError: unknown;
+  /** The version at which a checkpoint fell due that urgent commits have not written yet. */
+  private dueSince: number | undefined;
 
   private constructor(storage: Storage, snapshot: Snapshot, options: DeltaTableOptions) {
     this.storage = storage;
@@ -150,14 +165,34 @@ export class DeltaTable {
     const state = applyCommit(prev.state, plan.actions, version);
     const ts = plan.inCommitTimestamp ?? (await commitTimestamp(this.storage, state, plan.actions));
     this.current = new Snapshot(state, ts);
-    if (version % this.checkpointInterval() === 0) {
-      try {
-        await writeCheckpoint(this.storage, state);
-      } catch (err) {
-        this.lastCheckpointError = err;
-      }
+    const interval = this.checkpointInterval();
+    if (version % interval === 0) this.dueSince ??= version;
+    if (this.dueSince !== undefined && (!opts.urgent || version - this.dueSince >= (URGENT_CHECKPOINT_FACTOR - 1) * interval)) {
+      await this.autoCheckpoint(state);
     }
     return this.current;
+  }
+
+  /** Whether urgent commits left a checkpoint for later (see checkpointIfDue). */
+  get checkpointDue(): boolean {
+    return this.dueSince !== undefined;
+  }
+
+  /** Writes the checkpoint urgent commits left, at the latest version (for an idle writer). */
+  checkpointIfDue(): Promise<void> {
+    const run = this.queue.then(() => (this.dueSince === undefined ? undefined : this.autoCheckpoint(this.current.state)));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A failed automatic checkpoint is kept in lastCheckpointError and waits for the next interval. */
+  private async autoCheckpoint(state: TableState): Promise<void> {
+    this.dueSince = undefined;
+    try {
+      await writeCheckpoint(this.storage, state);
+    } catch (err) {
+      this.lastCheckpointError = err;
+    }
   }
 
   private checkpointInterval(): number {

@@ -126,14 +126,19 @@ export class LocalStorage implements Storage {
     try {
       await fsp.link(tmp, target);
     } catch (err) {
+      await fsp.unlink(tmp).catch(() => undefined);
       if (errnoCode(err) === 'EEXIST') {
         throw new PondError('EEXIST', `already exists: ${target}`, { op: 'putIfAbsent', path, cause: err });
       }
       throw toPondError(err, 'putIfAbsent', path);
-    } finally {
-      await fsp.unlink(tmp).catch(() => undefined);
     }
-    await fsyncDir(nodePath.dirname(target));
+    // The temp's removal need not be durable: it runs beside the sync of the new name.
+    const removed = fsp.unlink(tmp).catch(() => undefined);
+    try {
+      await fsyncDir(nodePath.dirname(target));
+    } finally {
+      await removed;
+    }
   }
 
   async putNew(path: string, data: Uint8Array): Promise<void> {

@@ -115,6 +115,29 @@ describe('DeltaTable round trip', () => {
     expect(names.filter((n) => n.endsWith('.checkpoint.parquet'))).toEqual([`${pad(3)}.checkpoint.parquet`, `${pad(6)}.checkpoint.parquet`]);
   });
 
+  it('urgent commits leave a due checkpoint to the next unhurried commit, at most a few intervals late', async () => {
+    const storage = new MemoryStorage();
+    const t = await DeltaTable.create(storage, { metadata: metadata(), protocol: PROTOCOL_12, checkpointInterval: 3 });
+    const checkpoints = async (): Promise<string[]> => (await storage.names('_delta_log')).filter((n) => n.endsWith('.checkpoint.parquet'));
+    for (let v = 1; v <= 4; v++) await t.commit(actionsFor(v), { urgent: true });
+    expect(await checkpoints()).toEqual([]);
+    expect(t.checkpointDue).toBe(true);
+    await t.commit(actionsFor(5));
+    expect(await checkpoints()).toEqual([`${pad(5)}.checkpoint.parquet`]);
+    expect(t.checkpointDue).toBe(false);
+    // Due at 6; urgent commits write it once it is (4 - 1) intervals late: at 15.
+    for (let v = 6; v <= 14; v++) await t.commit(actionsFor(v), { urgent: true });
+    expect(await checkpoints()).toHaveLength(1);
+    await t.commit(actionsFor(15), { urgent: true });
+    expect(await checkpoints()).toEqual([`${pad(5)}.checkpoint.parquet`, `${pad(15)}.checkpoint.parquet`]);
+    for (let v = 16; v <= 18; v++) await t.commit(actionsFor(v), { urgent: true });
+    await t.checkpointIfDue();
+    expect((await checkpoints()).at(-1)).toBe(`${pad(18)}.checkpoint.parquet`);
+    const again = await DeltaTable.open(storage);
+    expect(again.snapshot.version).toBe(18);
+    expect(again.snapshot.files.map((f) => f.path).sort()).toEqual(liveAt(18));
+  });
+
   it('a failed checkpoint write does not fail the commit', async () => {
     const storage = new MemoryStorage();
     const t = await DeltaTable.create(storage, { metadata: metadata(), protocol: PROTOCOL_12, checkpointInterval: 2 });
