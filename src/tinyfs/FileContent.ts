@@ -51,8 +51,8 @@ export class FileContent implements ContentSource {
 
   /**
    * Copies bytes [offset, offset + out.length), which must lie within the size, into
-   * `out`: for a caller that wants the bytes in a buffer of its own (a flush moves its
-   * pieces to the chunk worker) without a second copy.
+   * `out` (every byte of it is written): for a caller that wants the bytes in a buffer of
+   * its own (a flush reads into the chunk worker's ring) without a second copy.
    */
   async readInto(offset: number, out: Uint8Array): Promise<void> {
     const end = offset + out.length;
@@ -64,8 +64,10 @@ export class FileContent implements ContentSource {
       const stop = Math.min(end, pageStart + PAGE_SIZE);
       const page = this.pages.get(index);
       if (page) {
-        // Past a short page's end the bytes are zeros, as `out` already is.
-        if (pos - pageStart < page.length) out.set(page.subarray(pos - pageStart, Math.min(stop - pageStart, page.length)), pos - offset);
+        // Past a short page's end the bytes are zeros; `out` may hold anything (a reused buffer).
+        const held = Math.max(pos, Math.min(stop, pageStart + page.length));
+        if (held > pos) out.set(page.subarray(pos - pageStart, held - pageStart), pos - offset);
+        if (held < stop) out.fill(0, held - offset, stop - offset);
       } else {
         await this.readBase(pos, stop, out, pos - offset);
       }

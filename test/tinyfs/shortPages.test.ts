@@ -19,6 +19,16 @@ describe('FileContent short pages', () => {
     expect(all[10_000]).toBe('x'.charCodeAt(0));
   });
 
+  it('readInto writes the zeros past a short page into a buffer that held other bytes', async () => {
+    const c = new FileContent();
+    await c.write(0, Buffer.from('hello'));
+    await c.write(3 * PAGE_SIZE, Buffer.from('x'));
+    const out = Buffer.alloc(2 * PAGE_SIZE, 0xff);
+    await c.readInto(0, out);
+    expect(out.subarray(0, 5).toString()).toBe('hello');
+    expect(out.subarray(5).every((b) => b === 0)).toBe(true);
+  });
+
   it('keeps base bytes before a write that starts mid-page and runs to the page end', async () => {
     const base = Buffer.alloc(2 * PAGE_SIZE, 7);
     const c = new FileContent(new BytesContent(base));

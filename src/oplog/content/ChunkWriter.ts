@@ -16,8 +16,8 @@ export interface ChunkWriterOptions extends ChunkerOptions {
   offThread?: boolean;
 }
 
-/** Bytes pushed to the worker and not yet stored, before push() waits. */
-const OFF_THREAD_WINDOW = 16 * 1024 * 1024;
+/** Off-thread pushes go to the ring in pieces of at most this size. */
+const PIECE = 1024 * 1024;
 
 /**
  * Cuts a stream of bytes into FastCDC chunks and stores them while the stream is still
@@ -74,25 +74,33 @@ export class ChunkWriter {
       for (const chunk of this.chunker.push(data)) await this.put(chunk);
       return;
     }
-    await this.room();
-    this.outstanding += data.length;
-    this.remote!.push(data, false);
+    await this.pushInto(data.length, (into, at) => { into.set(data.subarray(at, at + into.length)); });
   }
 
   /**
-   * push() for a buffer the caller hands over for good: off the thread it moves to the
-   * worker without a copy (and is unusable here afterwards).
+   * Feeds the next `length` bytes, which `fill` writes into the buffer it is given (at
+   * offset `at` of the `length`, maybe in several calls): off the thread that is the
+   * worker's ring itself, so the bytes are read or copied once and nothing is allocated.
+   * `fill` must not keep `into` (the worker takes it once fill resolves).
    */
-  async give(data: Uint8Array): Promise<void> {
-    if (this.chunker) return this.push(data);
-    await this.room();
-    this.outstanding += data.length;
-    this.remote!.push(data, true);
+  async pushInto(length: number, fill: (into: Uint8Array, at: number) => Promise<void> | void): Promise<void> {
+    if (this.chunker) {
+      const buf = new Uint8Array(length);
+      await fill(buf, 0);
+      return this.push(buf);
+    }
+    const remote = this.remote!;
+    for (let off = 0; off < length; off += PIECE) {
+      const n = Math.min(PIECE, length - off);
+      await this.room(n);
+      this.outstanding += n;
+      await remote.pushInto(n, (into, at) => fill(into, off + at));
+    }
   }
 
-  /** Off-thread: waits while too many pushed bytes are not stored yet. */
-  private async room(): Promise<void> {
-    while (this.outstanding > OFF_THREAD_WINDOW && !this.failure) {
+  /** Off-thread: waits until the ring has room for `n` more bytes. */
+  private async room(n: number): Promise<void> {
+    while (this.outstanding + n > this.remote!.capacity && !this.failure) {
       await new Promise<void>((resolve) => { this.wake = resolve; });
     }
     if (this.failure) throw this.failure;
@@ -147,10 +155,12 @@ export class ChunkWriter {
     this.startWaiting();
   }
 
-  /** `size` bytes pushed to the worker are stored: push() may go on. */
+  /** `size` bytes pushed to the worker are stored: their room in the ring is free again. */
   private release(size: number): void {
     this.outstanding -= size;
-    if (this.outstanding <= OFF_THREAD_WINDOW) this.wake?.();
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 
   private startWaiting(): void {

@@ -103,9 +103,14 @@ export class ContentStore {
     const sha256 = typeof ref === 'string' ? ref : ref.sha256;
     if (!isSha256(sha256)) throw new PondError('EINVAL', `bad chunk id ${sha256}`, { op: 'getChunk' });
     const path = ContentStore.pathOf(sha256);
+    // A chunk file holds at most its size + 1 bytes (tag + raw bytes; encodeChunk keeps
+    // zstd only when smaller): reading one byte more than that needs no fstat. A file that
+    // fills it is read whole, and decoding and the hash judge it.
+    const limit = typeof ref === 'string' ? undefined : ref.size + 2;
     let file: Uint8Array;
     try {
-      file = await this.storage.read(path);
+      file = await this.storage.read(path, limit === undefined ? undefined : { offset: 0, length: limit });
+      if (file.length === limit) file = await this.storage.read(path);
     } catch (err) {
       if (isPondError(err, 'ENOENT')) {
         // A referenced chunk that is gone is data loss, not a missing name: EIO.

@@ -5,12 +5,13 @@
 // which the main thread adopts; durability stays with publishStaged(). The
 // whole-file hash stays on the main thread. Protocol: see ChunkPool.ts.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFile } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { Chunker } from './Chunker.js';
 import { ContentStore, sha256Hex } from './ContentStore.js';
-import { encodeChunk } from './codec.js';
+import { encodeChunk, encodeChunkParts } from './codec.js';
+import { writeParts } from './writeParts.js';
 import type { FromWorker, ToWorker } from './ChunkPool.js';
 
 const port = parentPort;
@@ -18,6 +19,8 @@ if (!port) throw new Error('chunkWorker must run as a worker thread');
 
 interface Stream {
   chunker: Chunker;
+  /** The stream's bytes, shared with the main thread (see ChunkPool.ts). */
+  ring: Uint8Array;
   stage: { root: string; dir: string } | undefined;
   /** Replies in stream order; a slot is filled when its chunk file is written. */
   slots: Array<FromWorker | undefined>;
@@ -73,7 +76,9 @@ function emit(id: number, stream: Stream, chunk: Uint8Array): void {
     madeDirs.add(stage.dir);
   }
   const file = nodePath.join(stage.dir, `${randomUUID()}.staged`);
-  writeFile(file, encodeChunk(chunk), { flag: 'wx' }, (err) => {
+  // The parts may be views of `chunk` in the ring (a raw chunk is not copied): its room is
+  // taken again only after this chunk's reply, posted once the write is done.
+  writeParts(file, encodeChunkParts(chunk), (err) => {
     if (stream.failed) return;
     if (err) return fail(id, stream, err);
     fill({ id, kind: 'chunk', sha256, size, file });
@@ -83,14 +88,15 @@ function emit(id: number, stream: Stream, chunk: Uint8Array): void {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.kind === 'open') {
-    streams.set(msg.id, { chunker: new Chunker(msg.opts), stage: msg.stage, slots: [], posted: 0, finished: false, failed: false });
+    streams.set(msg.id, { chunker: new Chunker(msg.opts), ring: new Uint8Array(msg.ring), stage: msg.stage, slots: [], posted: 0, finished: false, failed: false });
     return;
   }
   const stream = streams.get(msg.id);
   if (!stream) return; // failed before: the error was sent
   try {
     if (msg.kind === 'push') {
-      for (const chunk of stream.chunker.push(msg.data)) emit(msg.id, stream, chunk);
+      const data = stream.ring.subarray(msg.at, msg.at + msg.length);
+      for (const chunk of stream.chunker.push(data)) emit(msg.id, stream, chunk);
     } else {
       for (const chunk of stream.chunker.finish()) emit(msg.id, stream, chunk);
       stream.finished = true;

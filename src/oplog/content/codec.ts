@@ -19,18 +19,31 @@ function looksCompressible(chunk: Uint8Array): boolean {
   return zstd.compress(sample, { compressionLevel: LEVEL }).length < SAMPLE - SAMPLE / 32;
 }
 
-export function encodeChunk(chunk: Uint8Array): Uint8Array {
+/** The codec and payload a chunk is stored as. */
+function encodePayload(chunk: Uint8Array): { codec: number; payload: Uint8Array } {
   const z = looksCompressible(chunk) ? zstd.compress(chunk, { compressionLevel: LEVEL }) : undefined;
-  if (z && z.length + 1 < chunk.length) {
-    const out = new Uint8Array(z.length + 1);
-    out[0] = CODEC_ZSTD;
-    out.set(z, 1);
-    return out;
-  }
-  const out = new Uint8Array(chunk.length + 1);
-  out[0] = CODEC_RAW;
-  out.set(chunk, 1);
+  if (z && z.length + 1 < chunk.length) return { codec: CODEC_ZSTD, payload: z };
+  return { codec: CODEC_RAW, payload: chunk };
+}
+
+export function encodeChunk(chunk: Uint8Array): Uint8Array {
+  const { codec, payload } = encodePayload(chunk);
+  const out = new Uint8Array(payload.length + 1);
+  out[0] = codec;
+  out.set(payload, 1);
   return out;
+}
+
+const TAGS: Record<number, Uint8Array> = { [CODEC_RAW]: Uint8Array.of(CODEC_RAW), [CODEC_ZSTD]: Uint8Array.of(CODEC_ZSTD) };
+
+/**
+ * encodeChunk() as parts for a vectored write: the tag byte, then the payload. A raw
+ * chunk's payload is the chunk itself, so storing an incompressible chunk copies nothing
+ * (the parts must not be written to while the write is in flight).
+ */
+export function encodeChunkParts(chunk: Uint8Array): [Uint8Array, Uint8Array] {
+  const { codec, payload } = encodePayload(chunk);
+  return [TAGS[codec]!, payload];
 }
 
 /** Throws (any error) when the file is not a valid encoding; the caller names the chunk. */

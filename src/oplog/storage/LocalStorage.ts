@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, promises as fsp, writeFileSync } from 'node:fs';
+import { close, mkdirSync, open, promises as fsp, read, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode, toPondError } from '../../errors.js';
 import type { FileInfo, Storage } from './Storage.js';
@@ -80,14 +80,7 @@ export class LocalStorage implements Storage {
   async read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
     try {
       if (!range) return await fsp.readFile(this.abs(path));
-      const fh = await fsp.open(this.abs(path), 'r');
-      try {
-        const buf = Buffer.allocUnsafe(range.length);
-        const { bytesRead } = await fh.read(buf, 0, range.length, range.offset);
-        return buf.subarray(0, bytesRead);
-      } finally {
-        await fh.close();
-      }
+      return await readRange(this.abs(path), range.offset, range.length);
     } catch (err) {
       const staged = this.stagedByTarget.get(this.abs(path));
       if (staged && errnoCode(err) === 'ENOENT') return this.read(nodePath.relative(this.root, staged), range);
@@ -370,4 +363,34 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Up to `length` bytes from `offset` (fewer at the end of the file): open, read, close on
+ * libuv's pool with the callback API. A chunk read is this (ContentStore.get), one per
+ * 64 KiB of a file read: fs/promises' FileHandle costs ~40% more CPU per file, and
+ * readFile one more round trip (fstat).
+ */
+function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    open(path, 'r', (err, fd) => {
+      if (err) return reject(err);
+      const buf = Buffer.allocUnsafe(length);
+      const done = (readErr: Error | null, got: number): void => {
+        close(fd, (closeErr) => {
+          if (readErr ?? closeErr) reject(readErr ?? closeErr);
+          else resolve(buf.subarray(0, got));
+        });
+      };
+      const more = (got: number): void => {
+        if (got === length) return done(null, got);
+        read(fd, buf, got, length - got, offset + got, (readErr, n) => {
+          if (readErr) done(readErr, got);
+          else if (n === 0) done(null, got);
+          else more(got + n);
+        });
+      };
+      more(0);
+    });
+  });
 }

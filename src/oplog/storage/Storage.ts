@@ -22,7 +22,7 @@ export interface Storage {
   list(dir: string): Promise<FileInfo[]>;
   /** Sub-directory names directly inside `dir`; an empty list when `dir` is missing. */
   listDirs(dir: string): Promise<string[]>;
-  /** The whole file, or `length` bytes from `offset`. Throws PondError ENOENT when missing. */
+  /** The whole file, or `length` bytes from `offset` (fewer at its end). Throws PondError ENOENT when missing. */
   read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array>;
   /** undefined when missing. */
   stat(path: string): Promise<FileInfo | undefined>;

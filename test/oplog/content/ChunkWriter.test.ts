@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChunkWriter, ContentStore, chunkBytes, sha256Hex } from '../../../src/oplog/content/index.js';
+import { RING_BYTES } from '../../../src/oplog/content/ChunkPool.js';
 import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
 
 // The chunk worker (offThread) must give exactly the chunks and refs of the in-thread
@@ -58,6 +59,26 @@ describe('ChunkWriter offThread', () => {
     expect(readdirSync(join(dir, '.tmp'))).toEqual([]);
     const back = Buffer.concat(await Promise.all(refs.map((r) => store.get(r))));
     expect(back.equals(Buffer.from(data))).toBe(true);
+  });
+
+  it('streams more than the ring holds, in pieces that wrap it, twice over one ring (local store)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cw-'));
+    dirs.push(dir);
+    const store = new ContentStore(new LocalStorage(dir));
+    // Random, so no chunk is found stored already and every one is written from the ring.
+    const data = Buffer.concat([randomBytes(RING_BYTES), sample(), randomBytes(RING_BYTES)]);
+    const expected = chunkBytes(data).map((c) => ({ sha256: sha256Hex(c), size: c.length }));
+    for (const piece of [777_777, 1 << 20]) {
+      const w = new ChunkWriter(store, { offThread: true, staged: true });
+      for (let pos = 0; pos < data.length; pos += piece) {
+        const length = Math.min(piece, data.length - pos);
+        await w.pushInto(length, (into, at) => { into.set(data.subarray(pos + at, pos + at + into.length)); });
+      }
+      expect(await w.finish()).toEqual(expected);
+    }
+    await store.publish();
+    const back = Buffer.concat(await Promise.all(expected.map((r) => store.get(r))));
+    expect(back.equals(data)).toBe(true);
   });
 
   it('rejects bad chunk sizes before any worker is involved', () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import zstd from 'zstd-napi';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -53,6 +54,25 @@ describe('ContentStore', () => {
       await expectCode(store.get(ref), 'EIO');
       try { await store.get(ref); } catch (err) { expect(String((err as Error).message)).toContain(ref.sha256); }
     }
+  });
+
+  it('reads a chunk file longer than its size + 1 whole (a zstd frame larger than the raw bytes), and EIO for trailing bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const store = new ContentStore(new LocalStorage(dir));
+    const chunk = randomBytes(1000);
+    const frame = zstd.compress(chunk, { compressionLevel: 1 });
+    expect(frame.length + 1).toBeGreaterThan(chunk.length + 1);
+    const ref = { sha256: sha256Hex(chunk), size: chunk.length };
+    const p = join(dir, ContentStore.pathOf(ref.sha256));
+    mkdirSync(join(dir, ref.sha256.slice(0, 2)), { recursive: true });
+    writeFileSync(p, Buffer.concat([Buffer.of(1), frame]));
+    expect(Buffer.from(await store.get(ref)).equals(chunk)).toBe(true);
+    // A raw file with a byte too many: read whole, then refused.
+    writeFileSync(p, Buffer.concat([Buffer.of(0), chunk, Buffer.of(7)]));
+    await expectCode(store.get(ref), 'EIO');
+    // A raw file of exactly its size + 1 bytes reads back.
+    writeFileSync(p, Buffer.concat([Buffer.of(0), chunk]));
+    expect(Buffer.from(await store.get(ref)).equals(chunk)).toBe(true);
   });
 
   it('reports a missing chunk as EIO naming it', async () => {
