@@ -53,24 +53,29 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
   }
   const offThread = size - chunkFrom >= OFF_THREAD_FROM;
   const writer = new ChunkWriter(store, { parallelism: PUT_PARALLELISM, staged: true, offThread });
-  for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
-    const length = Math.min(READ_PIECE, size - pos);
-    const hashStart = Math.max(0, hashFrom - pos);
-    const chunkStart = Math.max(0, chunkFrom - pos);
-    if (offThread && chunkStart === 0 && source instanceof FileContent) {
-      // Read straight into the chunk worker's ring: one copy, no buffer of our own.
-      await writer.pushInto(length, async (into, at) => {
-        await source.readInto(pos + at, into);
-        const from = Math.max(0, hashStart - at);
-        if (from < into.length) hash.update(from === 0 ? into : into.subarray(from));
-      });
-      continue;
+  try {
+    for (let pos = Math.min(chunkFrom, hashFrom); pos < size; pos += READ_PIECE) {
+      const length = Math.min(READ_PIECE, size - pos);
+      const hashStart = Math.max(0, hashFrom - pos);
+      const chunkStart = Math.max(0, chunkFrom - pos);
+      if (offThread && chunkStart === 0 && source instanceof FileContent) {
+        // Read straight into the chunk worker's ring: one copy, no buffer of our own.
+        await writer.pushInto(length, async (into, at) => {
+          await source.readInto(pos + at, into);
+          const from = Math.max(0, hashStart - at);
+          if (from < into.length) hash.update(from === 0 ? into : into.subarray(from));
+        });
+        continue;
+      }
+      // The chunker keeps views of what it is given: frozen pages and cached chunks are
+      // never written again, and multi-page reads return a fresh buffer.
+      const piece = await source.read(pos, length);
+      if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
+      if (chunkStart < piece.length) await writer.push(chunkStart === 0 ? piece : piece.subarray(chunkStart));
     }
-    // The chunker keeps views of what it is given: frozen pages and cached chunks are
-    // never written again, and multi-page reads return a fresh buffer.
-    const piece = await source.read(pos, length);
-    if (hashStart < piece.length) hash.update(hashStart === 0 ? piece : piece.subarray(hashStart));
-    if (chunkStart < piece.length) await writer.push(chunkStart === 0 ? piece : piece.subarray(chunkStart));
+  } catch (err) {
+    writer.abort();
+    throw err;
   }
   const fresh = await writer.finish();
   const midstate = hash.copy();

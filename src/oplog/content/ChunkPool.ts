@@ -17,7 +17,9 @@ export type ToWorker =
   | { id: number; kind: 'open'; opts: ChunkerOptions; ring: SharedArrayBuffer; stage?: { root: string; dir: string } }
   /** Stream bytes [at, at + length) of the ring (never across its end). */
   | { id: number; kind: 'push'; at: number; length: number }
-  | { id: number; kind: 'finish' };
+  | { id: number; kind: 'finish' }
+  /** The main thread gave up on the stream: drop it, answer nothing more. */
+  | { id: number; kind: 'abort' };
 
 export type FromWorker =
   | ({ id: number; kind: 'chunk' } & EncodedChunk)
@@ -110,6 +112,11 @@ function getWorker(): Worker {
   return w;
 }
 
+/** Streams the worker still owes an answer (each keeps the process alive); tests check it. */
+export function openStreams(): number {
+  return sinks.size;
+}
+
 /**
  * One stream of bytes to chunk off the JS thread. The caller keeps the bytes in the ring
  * within its size: pushed minus the sizes of the chunks back must stay <= `capacity`.
@@ -159,6 +166,17 @@ export class OffThreadChunker {
       done += n;
       this.worker.postMessage({ id: this.id, kind: 'push', at, length: n } satisfies ToWorker);
     }
+  }
+
+  /**
+   * Drops a stream that will not be finished (its source failed): the worker forgets it
+   * and stops keeping the process alive for it, and the sink hears nothing more. The ring
+   * is not reused: chunk writes in flight may still read it.
+   */
+  abort(): void {
+    if (!sinks.delete(this.id)) return; // done or failed already
+    idle(this.worker);
+    this.worker.postMessage({ id: this.id, kind: 'abort' } satisfies ToWorker);
   }
 
   /** Ends the stream: the sink gets the last chunk, then done(). */

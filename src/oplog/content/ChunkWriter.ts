@@ -98,6 +98,14 @@ export class ChunkWriter {
     }
   }
 
+  /**
+   * Gives up on a stream that will not be finished (its source failed): off the thread,
+   * the worker drops it, or it would keep the process alive waiting for the rest.
+   */
+  abort(): void {
+    this.remote?.abort();
+  }
+
   /** Off-thread: waits until the ring has room for `n` more bytes. */
   private async room(n: number): Promise<void> {
     while (this.outstanding + n > this.remote!.capacity && !this.failure) {

@@ -25,8 +25,13 @@ export async function chunkAndStore(
     size += buf.length;
     await writer.push(buf);
   };
-  if (data instanceof Uint8Array) await feed(data);
-  else for await (const buf of data) await feed(buf);
+  try {
+    if (data instanceof Uint8Array) await feed(data);
+    else for await (const buf of data) await feed(buf);
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
   const chunks = await writer.finish();
   return { sha256: whole.digest('hex'), size, chunks };
 }

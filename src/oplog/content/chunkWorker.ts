@@ -93,6 +93,12 @@ port.on('message', (msg: ToWorker) => {
   }
   const stream = streams.get(msg.id);
   if (!stream) return; // failed before: the error was sent
+  if (msg.kind === 'abort') {
+    // Writes in flight see `failed` and post nothing; their staged files stay unadopted.
+    stream.failed = true;
+    streams.delete(msg.id);
+    return;
+  }
   try {
     if (msg.kind === 'push') {
       const data = stream.ring.subarray(msg.at, msg.at + msg.length);

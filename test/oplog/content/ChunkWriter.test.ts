@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChunkWriter, ContentStore, chunkBytes, sha256Hex } from '../../../src/oplog/content/index.js';
-import { RING_BYTES } from '../../../src/oplog/content/ChunkPool.js';
+import { openStreams, RING_BYTES } from '../../../src/oplog/content/ChunkPool.js';
+import { chunkAndStore } from '../../../src/oplog/content/chunkAndStore.js';
 import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
 
 // The chunk worker (offThread) must give exactly the chunks and refs of the in-thread
@@ -79,6 +80,20 @@ describe('ChunkWriter offThread', () => {
     await store.publish();
     const back = Buffer.concat(await Promise.all(expected.map((r) => store.get(r))));
     expect(back.equals(data)).toBe(true);
+  });
+
+  it('drops the worker stream when the source fails (the process is not kept alive)', async () => {
+    const store = new ContentStore(new MemoryStorage());
+    async function* failing(): AsyncIterable<Uint8Array> {
+      yield randomBytes(3 << 20);
+      throw new Error('source broke');
+    }
+    await expect(chunkAndStore(store, failing(), { offThread: true })).rejects.toThrow(/source broke/);
+    expect(openStreams()).toBe(0);
+    // The worker still serves the next stream.
+    const data = sample();
+    expect(await write(store, data, true, false)).toEqual(chunkBytes(data).map((c) => ({ sha256: sha256Hex(c), size: c.length })));
+    expect(openStreams()).toBe(0);
   });
 
   it('rejects bad chunk sizes before any worker is involved', () => {
