@@ -1,6 +1,7 @@
 import type { ChunkRef } from '../records/index.js';
 import { Chunker, type ChunkerOptions } from './Chunker.js';
-import { type EncodedChunk, OffThreadChunker } from './ChunkPool.js';
+import { PondError } from '../../errors.js';
+import { type EncodedChunk, OffThreadChunker, RING_BYTES } from './ChunkPool.js';
 import type { ContentStore } from './ContentStore.js';
 
 export interface ChunkWriterOptions extends ChunkerOptions {
@@ -50,7 +51,12 @@ export class ChunkWriter {
     }
     const { min, avg, max } = opts;
     // Validate the sizes here, where the error belongs, not in the worker.
-    new Chunker({ min, avg, max });
+    const sizes = new Chunker({ min, avg, max });
+    // The worker holds a chunk's bytes in the ring until it is cut: a piece must still fit
+    // beside the longest uncut tail (max - 1 bytes), or push() would wait for room forever.
+    if (sizes.max - 1 + PIECE > RING_BYTES) {
+      throw new PondError('EINVAL', `chunks up to ${sizes.max} bytes do not fit the chunk worker's ring (${RING_BYTES} bytes)`);
+    }
     let done!: () => void;
     let fail!: (err: Error) => void;
     this.remoteDone = new Promise<void>((resolve, reject) => { done = resolve; fail = reject; });

@@ -98,5 +98,7 @@ describe('ChunkWriter offThread', () => {
 
   it('rejects bad chunk sizes before any worker is involved', () => {
     expect(() => new ChunkWriter(new ContentStore(new MemoryStorage()), { offThread: true, avg: 1000 })).toThrow(/bad chunk sizes/);
+    // A chunk longer than the ring holds beside a piece could never be cut: push() would wait forever.
+    expect(() => new ChunkWriter(new ContentStore(new MemoryStorage()), { offThread: true, min: 1 << 20, avg: 1 << 22, max: RING_BYTES })).toThrow(/ring/);
   });
 });
