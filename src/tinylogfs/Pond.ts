@@ -221,7 +221,12 @@ export class Pond {
   async close(): Promise<void> {
     if (this.closed) return;
     try {
-      if (!this.readOnly) await this.flush('close');
+      if (!this.readOnly) {
+        await this.flush('close');
+        // Close may have shared a queued fsync commit, which leaves its merges deferred:
+        // they are close's to make (an idle upkeep, as the timer would).
+        if (this.oplog.upkeepPending) await this.flush('close');
+      }
     } finally {
       this.closed = true;
       this.clearTimer();

@@ -163,4 +163,24 @@ describe('Pond (TinyLogFS on disk)', () => {
     expect([...again.oplog.partitionFiles().values()].every((files) => files.length < 8)).toBe(true);
     await again.close();
   });
+
+  it('makes deferred merges on close when it joins a queued fsync commit', async () => {
+    const dir = tmp();
+    const pond = await Pond.create(dir);
+    for (let i = 0; i < 9; i++) {
+      await put(pond.fs, `/f${i}`, `v${i}`);
+      await pond.flush('fsync');
+    }
+    await put(pond.fs, '/f9', 'v9');
+    const running = pond.flush('fsync');
+    await put(pond.fs, '/f10', 'v10');
+    // Queued behind the running commit as an fsync (urgent) one; close shares it.
+    const queued = pond.flush('fsync');
+    await pond.close();
+    await Promise.all([running, queued]);
+    const again = await Pond.open(dir, { readOnly: true });
+    expect((await get(again.fs, '/f10')).toString()).toBe('v10');
+    expect([...again.oplog.partitionFiles().values()].every((files) => files.length < 8)).toBe(true);
+    await again.close();
+  });
 });
