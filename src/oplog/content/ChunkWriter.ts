@@ -1,6 +1,5 @@
 import type { ChunkRef } from '../records/index.js';
 import { Chunker, type ChunkerOptions } from './Chunker.js';
-import { PondError } from '../../errors.js';
 import { type EncodedChunk, OffThreadChunker, RING_BYTES } from './ChunkPool.js';
 import type { ContentStore } from './ContentStore.js';
 
@@ -45,18 +44,16 @@ export class ChunkWriter {
   constructor(private readonly store: ContentStore, opts: ChunkWriterOptions = {}) {
     this.parallelism = opts.parallelism ?? store.parallelism;
     this.staged = opts.staged ?? false;
-    if (!opts.offThread) {
-      this.chunker = new Chunker(opts);
+    // Validate the sizes here, where the error belongs, not in the worker.
+    const chunker = new Chunker(opts);
+    // Off the thread, the chunk in progress (up to max - 1 bytes) stays in the ring until
+    // it is cut: with a piece beside it the ring must still have room, else room() waits
+    // for a release that never comes. Such a maximum is chunked in thread.
+    if (!opts.offThread || chunker.max - 1 + PIECE > RING_BYTES) {
+      this.chunker = chunker;
       return;
     }
     const { min, avg, max } = opts;
-    // Validate the sizes here, where the error belongs, not in the worker.
-    const sizes = new Chunker({ min, avg, max });
-    // The worker holds a chunk's bytes in the ring until it is cut: a piece must still fit
-    // beside the longest uncut tail (max - 1 bytes), or push() would wait for room forever.
-    if (sizes.max - 1 + PIECE > RING_BYTES) {
-      throw new PondError('EINVAL', `chunks up to ${sizes.max} bytes do not fit the chunk worker's ring (${RING_BYTES} bytes)`);
-    }
     let done!: () => void;
     let fail!: (err: Error) => void;
     this.remoteDone = new Promise<void>((resolve, reject) => { done = resolve; fail = reject; });

@@ -6,7 +6,7 @@ import { PondError, isPondError } from '../../errors.js';
 import type { Storage } from '../storage/index.js';
 import type { ChunkRef } from '../records/index.js';
 import { chunkAndStore, type StoredContent } from './chunkAndStore.js';
-import type { ChunkerOptions } from './Chunker.js';
+import { CHUNK_MAX, type ChunkerOptions } from './Chunker.js';
 import { decodeChunk, encodeChunk } from './codec.js';
 
 // Each put fsyncs a file and its folder: throughput is bound by sync latency, so keep
@@ -105,8 +105,9 @@ export class ContentStore {
     const path = ContentStore.pathOf(sha256);
     // A chunk file holds at most its size + 1 bytes (tag + raw bytes; encodeChunk keeps
     // zstd only when smaller): reading one byte more than that needs no fstat. A file that
-    // fills it is read whole, and decoding and the hash judge it.
-    const limit = typeof ref === 'string' ? undefined : ref.size + 2;
+    // fills it is read whole, and decoding and the hash judge it. So is one whose ref's size
+    // no chunker makes (a corrupt row): no buffer of that size, and the size check says EIO.
+    const limit = typeof ref === 'string' || !Number.isSafeInteger(ref.size) || ref.size < 0 || ref.size > CHUNK_MAX ? undefined : ref.size + 2;
     let file: Uint8Array;
     try {
       file = await this.storage.read(path, limit === undefined ? undefined : { offset: 0, length: limit });

@@ -39,16 +39,17 @@ export interface CommitOptions {
   after?: Promise<unknown>;
   /**
    * A caller waits for this commit (an fsync): a checkpoint that falls due is left for
-   * the next unhurried commit or checkpointIfDue(), up to URGENT_CHECKPOINT_FACTOR
-   * intervals late.
+   * the next unhurried commit or checkpointIfDue(), until URGENT_CHECKPOINT_FACTOR
+   * intervals have passed since the last one.
    */
   urgent?: boolean;
 }
 
 /**
- * How many checkpoint intervals urgent commits may leave a due checkpoint unwritten. A
- * checkpoint re-encodes every live file and tombstone (tens of ms once merges have left
- * a few thousand tombstones), far more than the small commit that happens to reach it.
+ * How many checkpoint intervals urgent commits may go without a checkpoint (the due one is
+ * written URGENT_CHECKPOINT_FACTOR - 1 intervals late at most). A checkpoint re-encodes
+ * every live file and tombstone (tens of ms once merges have left a few thousand
+ * tombstones), far more than the small commit that happens to reach it.
  */
 export const URGENT_CHECKPOINT_FACTOR = 4;
 

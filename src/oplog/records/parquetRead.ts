@@ -9,7 +9,7 @@
 // Anything unexpected inside a page throws; the caller falls back on that too.
 import zstd from 'zstd-napi';
 import type { ChunkRef } from './OpRecord.js';
-import { DATA_COLUMNS } from './schema.js';
+import { DATA_COLUMNS, REQUIRED_COLUMNS } from './schema.js';
 import { CType, ThriftReader, type ThriftStruct, type ThriftValue } from './thriftRead.js';
 
 export type ColumnValue = string | number | Uint8Array | ChunkRef[] | null;
@@ -90,7 +90,7 @@ function schemaLeaves(elements: ThriftValue[]): Map<string, SchemaNode> {
 /** What each leaf of our schema must look like: type, converted type, repetition chain. */
 const EXPECTED = new Map<string, { type: number; converted?: number; chain: number[]; kind: ValueKind }>();
 for (const [name, t] of DATA_COLUMNS) {
-  const opt = name === 'node_id' || name === 'version' || name === 'timestamp' || name === 'kind' || name === 'op' ? REQUIRED : OPTIONAL;
+  const opt = REQUIRED_COLUMNS.has(name) ? REQUIRED : OPTIONAL;
   const k = (phys: ValueKind['phys'], unsigned = false, divisor = 1): ValueKind => ({ phys, unsigned, divisor });
   switch (t) {
     case 'string': EXPECTED.set(name, { type: BYTE_ARRAY, converted: CONVERTED_UTF8, chain: [opt], kind: k('utf8') }); break;

@@ -373,9 +373,11 @@ export async function fsyncDir(dir: string): Promise<void> {
  */
 function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
+    // Allocated here, where a bad length rejects the promise: thrown in open's callback,
+    // it would be an uncaught exception.
+    const buf = Buffer.allocUnsafe(length);
     open(path, 'r', (err, fd) => {
       if (err) return reject(err);
-      const buf = Buffer.allocUnsafe(length);
       const done = (readErr: Error | null, got: number): void => {
         close(fd, (closeErr) => {
           if (readErr ?? closeErr) reject(readErr ?? closeErr);

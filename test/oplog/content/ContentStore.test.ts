@@ -75,6 +75,13 @@ describe('ContentStore', () => {
     expect(Buffer.from(await store.get(ref)).equals(chunk)).toBe(true);
   });
 
+  it('reads a chunk whose ref has a nonsense size as EIO, without a buffer of that size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const store = new ContentStore(new LocalStorage(dir));
+    const ref = await store.put(randomBytes(1000));
+    for (const size of [-5, 1.5, 2 ** 40, Number.NaN]) await expectCode(store.get({ ...ref, size }), 'EIO');
+  });
+
   it('reports a missing chunk as EIO naming it', async () => {
     const store = new ContentStore(new MemoryStorage());
     const sha = 'ab'.repeat(32);

@@ -13,6 +13,13 @@ describe('LocalStorage commit primitives', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  it('reads a range, short at the end of the file, and rejects a bad length (no uncaught throw)', async () => {
+    await s.putNew('d/f', new Uint8Array([1, 2, 3, 4, 5]));
+    expect([...(await s.read('d/f', { offset: 1, length: 2 }))]).toEqual([2, 3]);
+    expect([...(await s.read('d/f', { offset: 3, length: 10 }))]).toEqual([4, 5]);
+    await expect(s.read('d/f', { offset: 0, length: -1 })).rejects.toThrow();
+  });
+
   it('putIfAbsent publishes only after `after` resolves', async () => {
     let release!: () => void;
     const after = new Promise<void>((r) => { release = r; });
