@@ -149,13 +149,19 @@ describe('Pond (TinyLogFS on disk)', () => {
     await again.close();
   });
 
-  it('makes deferred merges on close', async () => {
-    const dir = tmp();
+  /** A pond whose files /f0../f(n-1) were each committed by an fsync (merges deferred). */
+  const fsyncedFiles = async (dir: string, n: number): Promise<Pond> => {
     const pond = await Pond.create(dir);
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < n; i++) {
       await put(pond.fs, `/f${i}`, `v${i}`);
       await pond.flush('fsync');
     }
+    return pond;
+  };
+
+  it('makes deferred merges on close', async () => {
+    const dir = tmp();
+    const pond = await fsyncedFiles(dir, 10);
     expect(pond.oplog.upkeepPending).toBe(true);
     await pond.close();
     const again = await Pond.open(dir, { readOnly: true });
@@ -166,11 +172,7 @@ describe('Pond (TinyLogFS on disk)', () => {
 
   it('makes deferred merges on close when it joins a queued fsync commit', async () => {
     const dir = tmp();
-    const pond = await Pond.create(dir);
-    for (let i = 0; i < 9; i++) {
-      await put(pond.fs, `/f${i}`, `v${i}`);
-      await pond.flush('fsync');
-    }
+    const pond = await fsyncedFiles(dir, 9);
     await put(pond.fs, '/f9', 'v9');
     const running = pond.flush('fsync');
     await put(pond.fs, '/f10', 'v10');
