@@ -93,14 +93,20 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     if (slash === 0 && name === HISTORY && router.mode !== 'off') return false;
     return !dir.entries.has(name);
   };
-  /** Whether `path` names a pond node (live or in a version), not a router-made `.history` entry. */
-  const isNode = async (path: string): Promise<boolean> => known(path) !== undefined || (await router.route(path)).kind === 'fs';
-  const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
+  /** The pond node at `path` (live or in a version); undefined for a router-made `.history` entry. */
+  const nodeOrNone = async (path: string): Promise<{ fs: FS; node: Node } | undefined> => {
     const h = known(path);
     if (h) return h;
-    const t = await target(path);
-    const hit = { fs: t.fs, node: await t.fs.resolve(t.path, false) };
+    const r = await router.route(path);
+    if (r.kind !== 'fs') return undefined;
+    const hit = { fs: r.fs, node: await r.fs.resolve(r.path, false) };
     remember(path, hit);
+    return hit;
+  };
+  /** The pond node at `path`; router-made `.history` entries are read-only (EROFS). */
+  const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
+    const hit = await nodeOrNone(path);
+    if (!hit) throw new PondError('EROFS', `read-only: ${path}`);
     return hit;
   };
   const historyRootStat = (): Fuse.Stat => {
@@ -315,16 +321,15 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
       reply('getxattr', path, cb, async () => {
         // .history and .history/latest are made up by the router and carry no attributes
         // (reading them is no write: ENODATA, not EROFS, or `ls -l` complains).
-        if (!(await isNode(path))) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'getxattr', path });
-        const { fs, node } = await nodeAt(path);
-        return Buffer.from(fs.getxattr(node, name));
+        const hit = await nodeOrNone(path);
+        if (!hit) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'getxattr', path });
+        return Buffer.from(hit.fs.getxattr(hit.node, name));
       });
     },
 
     listxattr: (path, cb) => reply('listxattr', path, cb, async () => {
-      if (!(await isNode(path))) return [];
-      const { fs, node } = await nodeAt(path);
-      return fs.listxattr(node);
+      const hit = await nodeOrNone(path);
+      return hit ? hit.fs.listxattr(hit.node) : [];
     }),
 
     setxattr: (path, name, value, _pos, flags, cb) => reply('setxattr', path, cb, async () => {
