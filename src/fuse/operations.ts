@@ -36,10 +36,6 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
   const counters = ctx.counters ?? { getattr: 0 };
-  // Under .history, attributes change with commits the kernel does not see (the
-  // `.history` time, `latest`, what `@TIME` means): never cached (attr.ts MAY_CACHE).
-  const volatile = (path: string): boolean =>
-    router.mode !== 'off' && path.startsWith(`/${HISTORY}`) && (path.length === HISTORY.length + 1 || path[HISTORY.length + 1] === '/');
   // Path -> node of the live tree, so a hot call (getattr of uncached attributes) is
   // answered without a promise or a walk. Names only disappear or move through unlink and
   // rmdir (which drop their name) and rename (which clears it); version views never change.
@@ -127,7 +123,9 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     getattr: (path, cb) => {
       counters.getattr++;
       const hit = known(path);
-      if (hit) return cb(0, toFuseStat(hit.node.stat(), !volatile(path)));
+      // Under .history, attributes change with commits the kernel does not see (the
+      // `.history` time, `latest`, what `@TIME` means): never cached (attr.ts MAY_CACHE).
+      if (hit) return cb(0, toFuseStat(hit.node.stat(), !router.inHistory(path)));
       if (knownMissing(path)) return cb(Errno.ENOENT);
       reply('getattr', path, cb, async () => {
         const r = await router.route(path);
@@ -135,7 +133,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
         if (r.kind === 'latest') return latestStat();
         const node = await r.fs.resolve(r.path, false);
         remember(path, { fs: r.fs, node });
-        return toFuseStat(node.stat(), !volatile(path));
+        return toFuseStat(node.stat(), !router.inHistory(path));
       });
     },
 
