@@ -33,7 +33,7 @@ export interface ServeOptions {
 }
 
 /** Seconds the kernel may cache exact attributes unless told otherwise (see ServeOptions). */
-export const DEFAULT_ATTR_TIMEOUT = 1;
+const DEFAULT_ATTR_TIMEOUT = 1;
 
 /** A pond served at a mount point until stop(). */
 export class FuseServer {

@@ -8,6 +8,8 @@ import type { Pond } from '../tinylogfs/index.js';
 // kernel path to the filesystem (live or a version view) and the path inside it.
 
 export const HISTORY = '.history';
+const HISTORY_PATH = `/${HISTORY}`;
+const SLASH = 0x2f;
 
 export type Route =
   | { kind: 'fs'; fs: FS; path: string }
@@ -22,10 +24,17 @@ export class HistoryRouter {
     readonly mode: 'hidden' | 'visible' | 'off',
   ) {}
 
+  /**
+   * Whether `path` is `.history` or below it, i.e. routed away from the live tree: what it
+   * shows changes with commits the kernel does not see.
+   */
+  inHistory(path: string): boolean {
+    return this.mode !== 'off' && path.startsWith(HISTORY_PATH) &&
+      (path.length === HISTORY_PATH.length || path.charCodeAt(HISTORY_PATH.length) === SLASH);
+  }
+
   async route(path: string): Promise<Route> {
-    if (this.mode === 'off' || !(path === `/${HISTORY}` || path.startsWith(`/${HISTORY}/`))) {
-      return { kind: 'fs', fs: this.live, path };
-    }
+    if (!this.inHistory(path)) return { kind: 'fs', fs: this.live, path };
     const rest = path.slice(HISTORY.length + 2);
     if (rest === '') return { kind: 'historyRoot' };
     const slash = rest.indexOf('/');

@@ -7,13 +7,13 @@ import type { Stat } from '../tinyfs/index.js';
  * hard-linked file). libfuse does not send st_dev to the kernel, so it is free to carry
  * this. Anything else (0) means "ask again every time".
  */
-export const MAY_CACHE = 1;
+const MAY_CACHE = 1;
 
 /**
  * A TinyFS stat as fuse-native packs it (times as ms numbers: no Date per call).
  * `cacheable`: its attributes change only through the kernel's own calls on this mount.
  */
-export function toFuseStat(s: Stat, cacheable = true): Fuse.Stat {
+export function toFuseStat(s: Stat, cacheable: boolean): Fuse.Stat {
   return {
     mode: s.mode, uid: s.uid, gid: s.gid, size: s.size, nlink: s.nlink, dev: cacheable ? MAY_CACHE : 0,
     // use_ino: fuse-native keeps 32 bits.

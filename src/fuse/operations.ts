@@ -36,10 +36,6 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
   const counters = ctx.counters ?? { getattr: 0 };
-  // Under .history, attributes change with commits the kernel does not see (the
-  // `.history` time, `latest`, what `@TIME` means): never cached (attr.ts MAY_CACHE).
-  const volatile = (path: string): boolean =>
-    router.mode !== 'off' && path.startsWith(`/${HISTORY}`) && (path.length === HISTORY.length + 1 || path[HISTORY.length + 1] === '/');
   // Path -> node of the live tree, so a hot call (getattr of uncached attributes) is
   // answered without a promise or a walk. Names only disappear or move through unlink and
   // rmdir (which drop their name) and rename (which clears it); version views never change.
@@ -93,14 +89,20 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     if (slash === 0 && name === HISTORY && router.mode !== 'off') return false;
     return !dir.entries.has(name);
   };
-  /** Whether `path` names a pond node (live or in a version), not a router-made `.history` entry. */
-  const isNode = async (path: string): Promise<boolean> => known(path) !== undefined || (await router.route(path)).kind === 'fs';
-  const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
+  /** The pond node at `path` (live or in a version); undefined for a router-made `.history` entry. */
+  const nodeOrNone = async (path: string): Promise<{ fs: FS; node: Node } | undefined> => {
     const h = known(path);
     if (h) return h;
-    const t = await target(path);
-    const hit = { fs: t.fs, node: await t.fs.resolve(t.path, false) };
+    const r = await router.route(path);
+    if (r.kind !== 'fs') return undefined;
+    const hit = { fs: r.fs, node: await r.fs.resolve(r.path, false) };
     remember(path, hit);
+    return hit;
+  };
+  /** The pond node at `path`; router-made `.history` entries are read-only (EROFS). */
+  const nodeAt = async (path: string): Promise<{ fs: FS; node: Node }> => {
+    const hit = await nodeOrNone(path);
+    if (!hit) throw new PondError('EROFS', `read-only: ${path}`);
     return hit;
   };
   const historyRootStat = (): Fuse.Stat => {
@@ -121,7 +123,9 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     getattr: (path, cb) => {
       counters.getattr++;
       const hit = known(path);
-      if (hit) return cb(0, toFuseStat(hit.node.stat(), !volatile(path)));
+      // Under .history, attributes change with commits the kernel does not see (the
+      // `.history` time, `latest`, what `@TIME` means): never cached (attr.ts MAY_CACHE).
+      if (hit) return cb(0, toFuseStat(hit.node.stat(), !router.inHistory(path)));
       if (knownMissing(path)) return cb(Errno.ENOENT);
       reply('getattr', path, cb, async () => {
         const r = await router.route(path);
@@ -129,7 +133,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
         if (r.kind === 'latest') return latestStat();
         const node = await r.fs.resolve(r.path, false);
         remember(path, { fs: r.fs, node });
-        return toFuseStat(node.stat(), !volatile(path));
+        return toFuseStat(node.stat(), !router.inHistory(path));
       });
     },
 
@@ -315,16 +319,15 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
       reply('getxattr', path, cb, async () => {
         // .history and .history/latest are made up by the router and carry no attributes
         // (reading them is no write: ENODATA, not EROFS, or `ls -l` complains).
-        if (!(await isNode(path))) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'getxattr', path });
-        const { fs, node } = await nodeAt(path);
-        return Buffer.from(fs.getxattr(node, name));
+        const hit = await nodeOrNone(path);
+        if (!hit) throw new PondError('ENODATA', `no such attribute: ${name}`, { op: 'getxattr', path });
+        return Buffer.from(hit.fs.getxattr(hit.node, name));
       });
     },
 
     listxattr: (path, cb) => reply('listxattr', path, cb, async () => {
-      if (!(await isNode(path))) return [];
-      const { fs, node } = await nodeAt(path);
-      return fs.listxattr(node);
+      const hit = await nodeOrNone(path);
+      return hit ? hit.fs.listxattr(hit.node) : [];
     }),
 
     setxattr: (path, name, value, _pos, flags, cb) => reply('setxattr', path, cb, async () => {
