@@ -9,13 +9,11 @@ import { DICTIONARY_COLUMNS, DICTIONARY_MIN_ROWS, JS_MAX_ROWS, encodeSmallParque
 import { recordStats } from './stats.js';
 import { DATA_COLUMNS, REQUIRED_COLUMNS, dataSchema } from './schema.js';
 
-
 export interface EncodedFile {
   bytes: Uint8Array;
   /** Delta `add.stats` JSON. */
   stats: string;
 }
-
 
 function column<K extends keyof FileRow>(rows: ReadonlyArray<FileRow>, key: K): Array<FileRow[K]> {
   const out = new Array<FileRow[K]>(rows.length);
@@ -59,8 +57,8 @@ function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
 export function encodeRecords(rows: ReadonlyArray<FileRow>): EncodedFile {
   // Up to JS_MAX_ROWS (one row group) the JS writer produces the same file at a fraction
   // of the cost (smallParquet.ts).
-  if (rows.length <= JS_MAX_ROWS) return { bytes: encodeSmallParquet(rows), stats: recordStats(rows) };
-  return { bytes: encodeWithParquetWasm(rows), stats: recordStats(rows) };
+  const bytes = rows.length <= JS_MAX_ROWS ? encodeSmallParquet(rows) : encodeWithParquetWasm(rows);
+  return { bytes, stats: recordStats(rows) };
 }
 
 /** The same file through Arrow and parquet-wasm (any size; dictionaries from 256 rows). */
