@@ -2,9 +2,8 @@
 // it in `add.partitionValues` and the `part_id=<id>/` folder name.
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { PondError } from '../../errors.js';
 import type { FileRow } from './OpRecord.js';
-import { binaryData, chunksData, int32Data, int64Data, timestampData, utf8Data } from './build.js';
+import { binaryData, chunksData, int32Data, int64Data, nullInRequired, timestampData, utf8Data } from './build.js';
 import { DICTIONARY_COLUMNS, DICTIONARY_MIN_ROWS, JS_MAX_ROWS, encodeSmallParquet } from './smallParquet.js';
 import { recordStats } from './stats.js';
 import { DATA_COLUMNS, REQUIRED_COLUMNS, dataSchema } from './schema.js';
@@ -42,7 +41,7 @@ function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
   for (const name of REQUIRED_DATA_COLUMNS) {
     for (const r of rows) {
       if (r[name] === null || r[name] === undefined) {
-        throw new PondError('EINVAL', `record column ${name} must not be null`, { op: 'encode' });
+        throw nullInRequired(name);
       }
     }
   }

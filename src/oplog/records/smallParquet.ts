@@ -11,7 +11,7 @@
 import * as arrow from 'apache-arrow';
 import zstd from 'zstd-napi';
 import { PondError } from '../../errors.js';
-import { bad, int32Value, int64Value } from './build.js';
+import { bad, int32Value, int64Value, nullInRequired } from './build.js';
 import type { FileRow } from './OpRecord.js';
 import {
   CONVERTED_LIST, CREATED_BY as WRITER, LEAVES as SCHEMA_LEAVES, OPTIONAL, PLAIN, REPEATED, REQUIRED, RLE,
@@ -200,9 +200,7 @@ function flatPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, leve
   if (leaf.required) {
     for (let i = start; i < end; i++) {
       const v = rows[i]![key];
-      if (v === null || v === undefined) {
-        throw new PondError('EINVAL', `record column ${leaf.column} must not be null`, { op: 'encode' });
-      }
+      if (v === null || v === undefined) throw nullInRequired(leaf.column);
       values.write(v);
     }
     return end - start;
@@ -231,7 +229,7 @@ function dictPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, dict
   for (let i = 0; i < n; i++) {
     const v = rows[i]![key];
     if (v === null || v === undefined) {
-      if (leaf.required) throw new PondError('EINVAL', `record column ${leaf.column} must not be null`, { op: 'encode' });
+      if (leaf.required) throw nullInRequired(leaf.column);
       levels[i] = 0;
       values.nulls++;
       continue;
