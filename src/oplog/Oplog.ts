@@ -4,7 +4,7 @@
 import * as nodePath from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { PondError, isPondError } from '../errors.js';
-import { AUTO_COMPACT_FILES, MERGE_MAX_BYTES, URGENT_COMPACT_FACTOR, pickMerge } from './compaction.js';
+import { AUTO_COMPACT_FILES, URGENT_COMPACT_FACTOR, mergeable, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
 import { RecentRows } from './recentRows.js';
 import { DeltaTable, commitPath, type Action, type AddFile, type Snapshot } from './delta/index.js';
@@ -425,7 +425,7 @@ export class Oplog {
   }
 
   /**
-   * After a commit: keeps the rows of its small new files (those a later merge may take)
+   * After a commit: keeps the rows of its new files a later merge may take (mergeable())
    * and drops the rows of the files it removed.
    */
   private rememberRows(adds: readonly AddFile[], rows: ReadonlyMap<string, OpRecord[]>, actions: readonly Action[] = [], sizes?: ReadonlyMap<string, number>): void {
@@ -433,7 +433,7 @@ export class Oplog {
     for (const add of adds) {
       const partId = add.partitionValues[PARTITION_COLUMN] ?? '';
       const partRows = rows.get(partId);
-      if (partRows && add.size < MERGE_MAX_BYTES / 4) this.recentRows.remember(add.path, partRows, sizes?.get(partId));
+      if (partRows && mergeable(add.size)) this.recentRows.remember(add.path, partRows, sizes?.get(partId));
     }
   }
 

@@ -28,7 +28,16 @@ export const URGENT_COMPACT_FACTOR = 4;
 export const MERGE_MAX_BYTES = 1024 * 1024;
 
 /**
- * The files to rewrite as one: of those under a quarter of MERGE_MAX_BYTES, the smallest
+ * Whether a file of `size` bytes is one a merge may take: under a quarter of MERGE_MAX_BYTES.
+ * Bigger files cost a decode mostly for their rows, not per file: they gain little from a
+ * merge, and rewriting them is what costs the writer memory.
+ */
+export function mergeable(size: number): boolean {
+  return size < MERGE_MAX_BYTES / 4;
+}
+
+/**
+ * The files to rewrite as one: of the mergeable() ones, the smallest
  * first, each taken only while it is at most as large as the bytes already taken. A big
  * file is not rewritten for a few small ones, and a file that is rewritten at least
  * doubles, so each row is rewritten O(log n) times over a partition's life and the count
@@ -36,9 +45,7 @@ export const MERGE_MAX_BYTES = 1024 * 1024;
  * Fewer than two files: nothing to do (empty result).
  */
 export function pickMerge(files: readonly AddFile[]): AddFile[] {
-  // Files of a quarter MiB or more cost a decode mostly for their rows, not per file: they
-  // gain little from a merge, and rewriting them is what costs the writer memory.
-  const sorted = files.filter((f) => f.size < MERGE_MAX_BYTES / 4).sort((a, b) => a.size - b.size);
+  const sorted = files.filter((f) => mergeable(f.size)).sort((a, b) => a.size - b.size);
   const picked: AddFile[] = [];
   let bytes = 0;
   for (const f of sorted) {

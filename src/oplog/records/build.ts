@@ -24,6 +24,11 @@ export function bad(column: string, value: unknown): PondError {
   return new PondError('EINVAL', `record column ${column}: invalid value ${String(value)}`, { op: 'encode' });
 }
 
+/** A null in a column that must not hold one (REQUIRED_COLUMNS). */
+export function nullInRequired(column: string): PondError {
+  return new PondError('EINVAL', `record column ${column} must not be null`, { op: 'encode' });
+}
+
 export function utf8Data(column: string, values: ReadonlyArray<string | null>): arrow.Data<arrow.Utf8> {
   const n = values.length;
   let cap = 0;

@@ -2,20 +2,17 @@
 // it in `add.partitionValues` and the `part_id=<id>/` folder name.
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import { PondError } from '../../errors.js';
 import type { FileRow } from './OpRecord.js';
-import { binaryData, chunksData, int32Data, int64Data, timestampData, utf8Data } from './build.js';
+import { binaryData, chunksData, int32Data, int64Data, nullInRequired, timestampData, utf8Data } from './build.js';
 import { DICTIONARY_COLUMNS, DICTIONARY_MIN_ROWS, JS_MAX_ROWS, encodeSmallParquet } from './smallParquet.js';
 import { recordStats } from './stats.js';
 import { DATA_COLUMNS, REQUIRED_COLUMNS, dataSchema } from './schema.js';
-
 
 export interface EncodedFile {
   bytes: Uint8Array;
   /** Delta `add.stats` JSON. */
   stats: string;
 }
-
 
 function column<K extends keyof FileRow>(rows: ReadonlyArray<FileRow>, key: K): Array<FileRow[K]> {
   const out = new Array<FileRow[K]>(rows.length);
@@ -44,7 +41,7 @@ function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
   for (const name of REQUIRED_DATA_COLUMNS) {
     for (const r of rows) {
       if (r[name] === null || r[name] === undefined) {
-        throw new PondError('EINVAL', `record column ${name} must not be null`, { op: 'encode' });
+        throw nullInRequired(name);
       }
     }
   }
@@ -59,8 +56,8 @@ function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
 export function encodeRecords(rows: ReadonlyArray<FileRow>): EncodedFile {
   // Up to JS_MAX_ROWS (one row group) the JS writer produces the same file at a fraction
   // of the cost (smallParquet.ts).
-  if (rows.length <= JS_MAX_ROWS) return { bytes: encodeSmallParquet(rows), stats: recordStats(rows) };
-  return { bytes: encodeWithParquetWasm(rows), stats: recordStats(rows) };
+  const bytes = rows.length <= JS_MAX_ROWS ? encodeSmallParquet(rows) : encodeWithParquetWasm(rows);
+  return { bytes, stats: recordStats(rows) };
 }
 
 /** The same file through Arrow and parquet-wasm (any size; dictionaries from 256 rows). */

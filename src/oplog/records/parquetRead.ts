@@ -9,35 +9,19 @@
 // Anything unexpected inside a page throws; the caller falls back on that too.
 import zstd from 'zstd-napi';
 import type { ChunkRef } from './OpRecord.js';
-import { DATA_COLUMNS, REQUIRED_COLUMNS } from './schema.js';
+import {
+  CREATED_BY, DATA_PAGE, DICTIONARY_PAGE, type Leaf as SchemaLeaf, LEAVES as SCHEMA_LEAVES, PLAIN,
+  PLAIN_DICTIONARY, REPEATED, REQUIRED, RLE, RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
+} from './parquetFormat.js';
 import { CType, ThriftReader, type ThriftStruct, type ThriftValue } from './thriftRead.js';
 
 export type ColumnValue = string | number | Uint8Array | ChunkRef[] | null;
 export type ColumnValues = ColumnValue[];
 
-/** Parquet enums (parquet.thrift). */
-const BYTE_ARRAY = 6;
-const INT32 = 1;
-const INT64 = 2;
-const PLAIN = 0;
-const PLAIN_DICTIONARY = 2;
-const RLE_DICTIONARY = 8;
-const RLE = 3;
-const UNCOMPRESSED = 0;
-const ZSTD = 6;
-const DATA_PAGE = 0;
-const DICTIONARY_PAGE = 2;
-const CONVERTED_UTF8 = 0;
-const CONVERTED_TIMESTAMP_MICROS = 10;
-const REQUIRED = 0;
-const OPTIONAL = 1;
-const REPEATED = 2;
 const TWO_32 = 4294967296;
-/** The created_by our writer puts in every footer (smallParquet.ts). */
-const OUR_WRITER = 'pond';
 
 /** How a leaf's values become JS values. */
-interface ValueKind { phys: 'utf8' | 'binary' | 'int32' | 'int64'; unsigned: boolean; divisor: number }
+type ValueKind = Pick<SchemaLeaf, 'phys' | 'unsigned' | 'divisor'>;
 
 interface Leaf {
   kind: ValueKind;
@@ -87,24 +71,8 @@ function schemaLeaves(elements: ThriftValue[]): Map<string, SchemaNode> {
   return out;
 }
 
-/** What each leaf of our schema must look like: type, converted type, repetition chain. */
-const EXPECTED = new Map<string, { type: number; converted?: number; chain: number[]; kind: ValueKind }>();
-for (const [name, t] of DATA_COLUMNS) {
-  const opt = REQUIRED_COLUMNS.has(name) ? REQUIRED : OPTIONAL;
-  const k = (phys: ValueKind['phys'], unsigned = false, divisor = 1): ValueKind => ({ phys, unsigned, divisor });
-  switch (t) {
-    case 'string': EXPECTED.set(name, { type: BYTE_ARRAY, converted: CONVERTED_UTF8, chain: [opt], kind: k('utf8') }); break;
-    case 'binary': EXPECTED.set(name, { type: BYTE_ARRAY, chain: [opt], kind: k('binary') }); break;
-    case 'long': EXPECTED.set(name, { type: INT64, chain: [opt], kind: k('int64') }); break;
-    case 'timestamp': EXPECTED.set(name, { type: INT64, converted: CONVERTED_TIMESTAMP_MICROS, chain: [opt], kind: k('int64', false, 1000) }); break;
-    case 'integer': EXPECTED.set(name, { type: INT32, chain: [opt], kind: k('int32', name === 'uid' || name === 'gid') }); break;
-    case 'chunks': {
-      const chain = [OPTIONAL, REPEATED, OPTIONAL, REQUIRED];
-      EXPECTED.set(`${name}.list.element.sha256`, { type: BYTE_ARRAY, converted: CONVERTED_UTF8, chain, kind: k('utf8') });
-      EXPECTED.set(`${name}.list.element.size`, { type: INT64, chain, kind: k('int64') });
-    }
-  }
-}
+/** What each leaf of our schema must look like, by dotted path. */
+const EXPECTED = new Map(SCHEMA_LEAVES.map((l) => [l.path.join('.'), l]));
 
 /** What openParquet needs of a column chunk's metadata. */
 interface ChunkMeta {
@@ -212,7 +180,7 @@ export function openParquet(bytes: Uint8Array): ParquetFile | undefined {
   if (footerLen <= 0 || footerLen > n - 12) return undefined;
   const dataEnd = n - 8 - footerLen;
   const meta = readFooter(new ThriftReader(bytes.subarray(0, n - 8), dataEnd));
-  if (meta.createdBy !== OUR_WRITER || !meta.schema) return undefined;
+  if (meta.createdBy !== CREATED_BY || !meta.schema) return undefined;
   const { numRows, groups } = meta;
   const group = groups[0];
   if (groups.length !== 1 || numRows === undefined || !group || group.numRows !== numRows) return undefined;
@@ -230,7 +198,7 @@ export function openParquet(bytes: Uint8Array): ParquetFile | undefined {
     const start = dict !== undefined && dict > 0 && dict < data ? dict : data;
     if (start < 4 || start + size > dataEnd) return undefined;
     leaves.set(c.path, {
-      kind: want.kind, codec, start, end: start + size, numValues,
+      kind: want, codec, start, end: start + size, numValues,
       maxDef: node.chain.filter((r) => r !== REQUIRED).length, maxRep: node.chain.filter((r) => r === REPEATED).length,
     });
   }

@@ -11,26 +11,19 @@
 import * as arrow from 'apache-arrow';
 import zstd from 'zstd-napi';
 import { PondError } from '../../errors.js';
-import { bad, int32Value, int64Value } from './build.js';
+import { bad, int32Value, int64Value, nullInRequired } from './build.js';
 import type { FileRow } from './OpRecord.js';
+import {
+  CONVERTED_LIST, CREATED_BY as WRITER, LEAVES as SCHEMA_LEAVES, OPTIONAL, PLAIN, REPEATED, REQUIRED, RLE,
+  RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
+} from './parquetFormat.js';
 import { DATA_COLUMNS, dataSchema } from './schema.js';
 import { ByteSink } from './thrift.js';
 
-type Phys = 'utf8' | 'binary' | 'int32' | 'int64';
+/** The leaves, with their path UTF-8 encoded once for the footers. */
+const LEAVES = SCHEMA_LEAVES.map((l) => ({ ...l, pathBytes: l.path.map((p) => Buffer.from(p)) }));
+type Leaf = (typeof LEAVES)[number];
 
-/** Parquet physical types, encodings, codecs and converted types (parquet.thrift). */
-const TYPE = { int32: 1, int64: 2, utf8: 6, binary: 6 } as const;
-const PLAIN = 0;
-const RLE = 3;
-const RLE_DICTIONARY = 8;
-const UNCOMPRESSED = 0;
-const ZSTD = 6;
-const CONVERTED_UTF8 = 0;
-const CONVERTED_LIST = 3;
-const CONVERTED_TIMESTAMP_MICROS = 10;
-const REQUIRED = 0;
-const OPTIONAL = 1;
-const REPEATED = 2;
 /** Columns whose values repeat: dictionary-encoded in files of DICTIONARY_MIN_ROWS rows or more. */
 export const DICTIONARY_COLUMNS = new Set(['kind', 'op', 'child_part', 'mode', 'uid', 'gid']);
 export const DICTIONARY_MIN_ROWS = 256;
@@ -51,37 +44,6 @@ const ZSTD_LEVEL = 1;
 const TINY_PAGE_BYTES = 64;
 /** Longest min/max statistic (parquet-rs's default truncation): longer ones are cut to a bound. */
 const STAT_MAX_BYTES = 64;
-
-interface Leaf {
-  column: string;
-  path: string[];
-  phys: Phys;
-  timestamp: boolean;
-  unsigned: boolean;
-  required: boolean;
-  /** path, UTF-8 encoded once for the footers. */
-  pathBytes: Buffer[];
-}
-
-const NULLABLE = new Map(dataSchema.fields.map((f) => [f.name, f.nullable]));
-
-const LEAVES: Leaf[] = DATA_COLUMNS.flatMap(([name, t]): Leaf[] => {
-  const leaf = (phys: Phys, extra: Partial<Leaf> = {}): Leaf => {
-    const l = { column: name, path: [name], phys, timestamp: false, unsigned: false, required: !NULLABLE.get(name), ...extra };
-    return { ...l, pathBytes: l.path.map((p) => Buffer.from(p)) };
-  };
-  switch (t) {
-    case 'string': return [leaf('utf8')];
-    case 'binary': return [leaf('binary')];
-    case 'long': return [leaf('int64')];
-    case 'timestamp': return [leaf('int64', { timestamp: true })];
-    case 'integer': return [leaf('int32', { unsigned: name === 'uid' || name === 'gid' })];
-    case 'chunks': return [
-      leaf('utf8', { column: 'chunks.sha256', path: [name, 'list', 'element', 'sha256'], required: true }),
-      leaf('int64', { column: 'chunks.size', path: [name, 'list', 'element', 'size'], required: true }),
-    ];
-  }
-});
 
 /** Statistics of one column chunk: min/max as Parquet's PLAIN bytes, or absent. */
 interface Stats { nullCount: number; min?: Uint8Array; max?: Uint8Array; minExact?: boolean; maxExact?: boolean }
@@ -125,7 +87,7 @@ class ValueWriter {
         return;
       }
       case 'int64': {
-        const x = int64Value(leaf.column, v as number, leaf.timestamp ? 1000 : 1);
+        const x = int64Value(leaf.column, v as number, leaf.divisor);
         sink.i64le(x);
         this.trackNum(x);
       }
@@ -238,9 +200,7 @@ function flatPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, leve
   if (leaf.required) {
     for (let i = start; i < end; i++) {
       const v = rows[i]![key];
-      if (v === null || v === undefined) {
-        throw new PondError('EINVAL', `record column ${leaf.column} must not be null`, { op: 'encode' });
-      }
+      if (v === null || v === undefined) throw nullInRequired(leaf.column);
       values.write(v);
     }
     return end - start;
@@ -269,7 +229,7 @@ function dictPage(rows: ReadonlyArray<FileRow>, leaf: Leaf, sink: ByteSink, dict
   for (let i = 0; i < n; i++) {
     const v = rows[i]![key];
     if (v === null || v === undefined) {
-      if (leaf.required) throw new PondError('EINVAL', `record column ${leaf.column} must not be null`, { op: 'encode' });
+      if (leaf.required) throw nullInRequired(leaf.column);
       levels[i] = 0;
       values.nulls++;
       continue;
@@ -515,7 +475,7 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
     out.begin(); // ColumnChunk
     out.i64(2, 0);
     out.struct(3); // ColumnMetaData
-    out.i32(1, TYPE[c.leaf.phys]);
+    out.i32(1, c.leaf.type);
     out.i32List(2, c.dictOffset === undefined ? [PLAIN, RLE] : [PLAIN, RLE, RLE_DICTIONARY]);
     out.binaryList(3, c.leaf.pathBytes);
     out.i32(4, c.codec);
@@ -562,7 +522,7 @@ function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
   out.end();
 }
 
-const CREATED_BY = Buffer.from('pond');
+const CREATED_BY = Buffer.from(WRITER);
 let schemaBytes: { count: number; bytes: Uint8Array } | undefined;
 
 /** The SchemaElement list of the footer, the same for every file: encoded once. */
@@ -598,14 +558,13 @@ function writeSchema(out: ByteSink): number {
 }
 
 function primitive(o: ByteSink, leaf: Leaf, name: string): void {
-  o.i32(1, TYPE[leaf.phys]);
+  o.i32(1, leaf.type);
   o.i32(3, leaf.required ? REQUIRED : OPTIONAL);
   o.string(4, name);
+  if (leaf.converted !== undefined) o.i32(6, leaf.converted);
   if (leaf.phys === 'utf8') {
-    o.i32(6, CONVERTED_UTF8);
     o.struct(10); o.struct(1); o.end(); o.end(); // LogicalType STRING
-  } else if (leaf.timestamp) {
-    o.i32(6, CONVERTED_TIMESTAMP_MICROS);
+  } else if (leaf.divisor !== 1) {
     o.struct(10); o.struct(8); // LogicalType TIMESTAMP
     o.bool(1, true); // isAdjustedToUTC
     o.struct(2); o.struct(2); o.end(); o.end(); // unit MICROS

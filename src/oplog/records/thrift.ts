@@ -1,8 +1,8 @@
 // A growable byte buffer with the little-endian and Thrift compact-protocol writes a
 // Parquet file needs (page headers and the footer are Thrift compact structs). Reading
 // them back is thriftRead.ts.
+import { CType } from './thriftRead.js';
 
-const enum CType { TRUE = 1, FALSE = 2, I16 = 4, I32 = 5, I64 = 6, BINARY = 8, LIST = 9, STRUCT = 12 }
 const TWO_32 = 4294967296;
 
 export class ByteSink {
