@@ -44,10 +44,6 @@ export class Pond {
   private timer: NodeJS.Timeout | undefined;
   private readonly views = new Map<number, Promise<FS>>();
   private closed = false;
-  /** The last flush failure, kept so a timer flush's error is not lost. */
-  lastError: Error | undefined;
-  /** The last failure of an idle upkeep commit (merges and checkpoint fsyncs deferred). */
-  lastUpkeepError: Error | undefined;
 
   private constructor(
     readonly dir: string,
@@ -116,11 +112,9 @@ export class Pond {
     const urgent = URGENT_TRIGGERS.has(trigger);
     if (!this.fs.hasChanges) {
       if (!urgent && !this.readOnly && this.oplog.upkeepPending) {
-        // Upkeep loses nothing when it fails (every row is committed already): the error is
-        // kept and the merges wait for the next unhurried commit, instead of failing a close.
-        await this.oplog.upkeep().catch((err: unknown) => {
-          this.lastUpkeepError = err instanceof Error ? err : new Error(String(err));
-        });
+        // Upkeep loses nothing when it fails (every row is committed already): the merges
+        // wait for the next unhurried commit, instead of failing a close.
+        await this.oplog.upkeep().catch(() => undefined);
       }
       return undefined;
     }
@@ -137,11 +131,9 @@ export class Pond {
         urgent,
       });
       plan.settle(version);
-      this.lastError = undefined;
       return { version, timestamp, counts: plan.counts };
     } catch (err) {
       this.fs.restoreChanges(changes);
-      this.lastError = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
       this.flushingBytes = 0;
@@ -179,7 +171,7 @@ export class Pond {
     if (this.running) return this.running;
     const flush = this.flush('memory');
     if (pending > this.cache.maxBytes / 4) return flush;
-    // Not awaited: a failure is kept in lastError and the changes wait for the next flush.
+    // Not awaited: after a failure the changes wait for the next flush.
     flush.catch(() => undefined);
     return undefined;
   }

@@ -20,6 +20,7 @@ export interface ChunkedResult {
   chunks: ChunkRef[];
   /** Hash state at `size`, for the next flush of this file if it only grows. */
   midstate: Hash;
+  /** Bytes chunked by this store: from the first byte not covered by reused chunks to the end. */
   newBytes: number;
 }
 
@@ -79,5 +80,5 @@ export async function storeChunked(source: ContentSource, store: ContentStore): 
   }
   const fresh = await writer.finish();
   const midstate = hash.copy();
-  return { sha256: hash.digest('hex'), size, chunks: [...reuse, ...fresh], midstate, newBytes: writer.bytes };
+  return { sha256: hash.digest('hex'), size, chunks: [...reuse, ...fresh], midstate, newBytes: size - chunkFrom };
 }

@@ -57,12 +57,17 @@ export function register(program: Command): void {
     }));
 }
 
-function lstat(path: string): BigIntStats {
+/** `read` of host path `path`, its failure reported as the import's, naming the path. */
+function onHost<T>(path: string, read: (path: string) => T): T {
   try {
-    return lstatSync(path, { bigint: true });
+    return read(path);
   } catch (err) {
     throw toPondError(err, 'import', path);
   }
+}
+
+function lstat(path: string): BigIntStats {
+  return onHost(path, (p) => lstatSync(p, { bigint: true }));
 }
 
 function kindOf(st: BigIntStats): Kind {
@@ -101,12 +106,7 @@ async function walkHost(fs: FS, host: string, pond: string, st: BigIntStats, par
   }
   items.push({ host, pond, st, kind, existing });
   if (kind !== 'directory') return;
-  let names: string[];
-  try {
-    names = readdirSync(host).sort();
-  } catch (err) {
-    throw toPondError(err, 'import', host);
-  }
+  const names = onHost(host, (h) => readdirSync(h)).sort();
   for (const name of names) {
     const path = nodePath.join(host, name);
     await walkHost(fs, path, joinPath(pond, name), lstat(path), existing !== undefined, items);
@@ -158,13 +158,13 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
       if (st.nlink > 1n) linked.set(key, p);
       let node: Node;
       if (item.kind === 'symlink') {
-        node = await fs.symlink(readLink(host), p, owner);
+        node = await fs.symlink(onHost(host, (h) => readlinkSync(h)), p, owner);
         counts.symlinks++;
       } else {
         const file = await fs.create(p, Number(st.mode) & 0o7777, owner);
         const size = Number(st.size);
         const content = size <= INLINE_MAX
-          ? new BytesContent(readSmall(host))
+          ? new BytesContent(onHost(host, (h) => readFileSync(h)))
           : await contentFromStream(pond, createReadStream(host, { highWaterMark: 1024 * 1024 }));
         await replaceContent(fs, file, content);
         if (content instanceof BytesContent) pending += content.size;
@@ -185,22 +185,6 @@ async function apply(pond: Pond, items: Item[]): Promise<Counts> {
     bar.stop();
   }
   return counts;
-}
-
-function readSmall(host: string): Uint8Array {
-  try {
-    return readFileSync(host);
-  } catch (err) {
-    throw toPondError(err, 'import', host);
-  }
-}
-
-function readLink(host: string): string {
-  try {
-    return readlinkSync(host);
-  } catch (err) {
-    throw toPondError(err, 'import', host);
-  }
 }
 
 /** Whether pond path `path` lies strictly inside directory `dir` (both normalized). */

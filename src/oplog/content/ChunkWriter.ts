@@ -38,8 +38,6 @@ export class ChunkWriter {
   private wake: (() => void) | undefined;
   private remoteDone: Promise<void> | undefined;
   private failure: Error | undefined;
-  /** Bytes handed to the store so far. */
-  bytes = 0;
 
   constructor(private readonly store: ContentStore, opts: ChunkWriterOptions = {}) {
     this.parallelism = opts.parallelism ?? store.parallelism;
@@ -133,7 +131,6 @@ export class ChunkWriter {
     const p = this.store.put(chunk, { staged: this.staged });
     this.refs.push(p);
     this.track(p);
-    this.bytes += chunk.length;
   }
 
   private track(p: Promise<ChunkRef>): void {
@@ -156,7 +153,6 @@ export class ChunkWriter {
       });
       taken.catch(() => undefined); // reported by finish()
       this.refs.push(taken);
-      this.bytes += chunk.size;
       this.release(chunk.size);
       return;
     }
@@ -179,7 +175,6 @@ export class ChunkWriter {
       const { chunk, resolve } = this.waiting.shift()!;
       const encoded = chunk.encoded!;
       const p = this.store.putEncoded({ sha256: chunk.sha256, size: chunk.size }, () => encoded, { staged: this.staged });
-      this.bytes += chunk.size;
       const settled = (): void => this.release(chunk.size);
       p.then(settled, settled);
       this.track(p);

@@ -173,11 +173,8 @@ export class LocalStorage implements Storage {
     const tmpDir = nodePath.join(this.root, TMP_DIR);
     const tmp = nodePath.join(tmpDir, `${randomUUID()}.staged`);
     try {
-      // Like writeTemp's: the folder needs no durable name (publishStaged syncs, then links).
-      if (!this.dirs.has(tmpDir)) {
-        await fsp.mkdir(tmpDir, { recursive: true });
-        this.dirs.add(tmpDir);
-      }
+      // publishStaged syncs, then links.
+      await this.ensureTmpDir(tmpDir);
       await fsp.writeFile(tmp, data);
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') this.dirs.delete(tmpDir); // removed behind our back
@@ -301,17 +298,24 @@ export class LocalStorage implements Storage {
     this.dirs.add(dir);
   }
 
+  /**
+   * Makes sure a folder of temp or staged files exists; its name need not be durable (its
+   * files are synced, then linked elsewhere). Remembered: no mkdir per write.
+   */
+  private async ensureTmpDir(tmpDir: string): Promise<void> {
+    if (this.dirs.has(tmpDir)) return;
+    await fsp.mkdir(tmpDir, { recursive: true });
+    this.dirs.add(tmpDir);
+  }
+
   /** Writes data to a fresh temp file beside `target` and fsyncs it. */
   private async writeTemp(target: string, data: Uint8Array): Promise<string> {
     const dir = nodePath.dirname(target);
     const tmpDir = nodePath.join(dir, TMP_DIR);
     const tmp = nodePath.join(tmpDir, `${randomUUID()}.tmp`);
     try {
-      // Temps need no durable folder: they are synced, then linked under a durable name.
-      if (!this.dirs.has(tmpDir)) {
-        await fsp.mkdir(tmpDir, { recursive: true });
-        this.dirs.add(tmpDir);
-      }
+      // Temps are synced, then linked under a durable name.
+      await this.ensureTmpDir(tmpDir);
       const fh = await fsp.open(tmp, 'wx');
       try {
         await fh.writeFile(data);

@@ -1,20 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChunkWriter, ContentStore, chunkBytes, sha256Hex } from '../../../src/oplog/content/index.js';
 import { openStreams, RING_BYTES } from '../../../src/oplog/content/ChunkPool.js';
 import { chunkAndStore } from '../../../src/oplog/content/chunkAndStore.js';
 import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
+import { tempDirs } from '../../tinylogfs/tempDirs.js';
 
 // The chunk worker (offThread) must give exactly the chunks and refs of the in-thread
 // path, store them the same way, and keep staged chunks invisible until publish().
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('pond-cw-');
 
 /** Text-like bytes with repeats (some chunks compress, some repeat) and random runs. */
 function sample(): Uint8Array {
@@ -42,8 +39,7 @@ describe('ChunkWriter offThread', () => {
   });
 
   it('writes staged chunk files that only get their names at publish (local store)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cw-'));
-    dirs.push(dir);
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     const data = sample();
     const refs = await write(store, data, true, true, 1 << 20);
@@ -63,8 +59,7 @@ describe('ChunkWriter offThread', () => {
   });
 
   it('streams more than the ring holds, in pieces that wrap it, twice over one ring (local store)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cw-'));
-    dirs.push(dir);
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     // Random, so no chunk is found stored already and every one is written from the ring.
     const data = Buffer.concat([randomBytes(RING_BYTES), sample(), randomBytes(RING_BYTES)]);
