@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { close, mkdirSync, open, promises as fsp, read, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode, toPondError } from '../../errors.js';
 import type { FileInfo, Storage } from './Storage.js';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { syncfs } from './syncfs.js';
 
 // Temp files live in a `.tmp/` folder beside their final name: Delta readers ignore
 // dot-folders inside `_delta_log/`, and a hard link needs the same filesystem.
@@ -351,10 +348,7 @@ function joinRel(dir: string, name: string): string {
   return dir === '' || dir === '.' ? name : `${dir.replace(/\/$/, '')}/${name}`;
 }
 
-/** Flushes every dirty page of the filesystem holding `path` (syncfs(2), via coreutils). */
-export async function syncfs(path: string): Promise<void> {
-  await run('sync', ['-f', path]);
-}
+export { syncfs };
 
 /** Makes a new directory entry durable. */
 export async function fsyncDir(dir: string): Promise<void> {
