@@ -12,4 +12,6 @@ function makeGear(): Uint32Array {
   return gear;
 }
 
-export const GEAR: Uint32Array = makeGear();
+// As int32 words: the hash loop then stays in small-integer arithmetic (a Uint32Array
+// element above 2^31 is a double).
+export const GEAR: Int32Array = new Int32Array(makeGear().buffer);

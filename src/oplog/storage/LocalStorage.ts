@@ -366,7 +366,7 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * Up to `length` bytes from `offset` (fewer at the end of the file): open, read, close on
  * libuv's pool with the callback API. A chunk read is this (ContentStore.get), one per
- * 64 KiB of a file read: fs/promises' FileHandle costs ~40% more CPU per file, and
+ * chunk of a file read: fs/promises' FileHandle costs ~40% more CPU per file, and
  * readFile one more round trip (fstat).
  */
 function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {

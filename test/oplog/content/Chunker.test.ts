@@ -17,9 +17,11 @@ describe('Chunker', () => {
   // change to the gear table or the masks cannot slip in unnoticed.
   it('has a fixed gear table and fixed cut points', () => {
     expect(GEAR.length).toBe(256);
-    expect([GEAR[0], GEAR[1], GEAR[255]]).toEqual([2033366235, 4026601864, 2866911319]);
+    expect([GEAR[0]! >>> 0, GEAR[1]! >>> 0, GEAR[255]! >>> 0]).toEqual([2033366235, 4026601864, 2866911319]);
     expect(new Set(GEAR).size).toBe(256);
-    expect(cutPoints(prng(1 << 20, 42)).slice(0, 5)).toEqual([95918, 186940, 262943, 319858, 397303]);
+    expect(cutPoints(prng(4 << 20, 42)).slice(0, 5)).toEqual([319858, 694607, 964097, 1226414, 1588493]);
+    // The sizes ponds used before 256 KiB chunks: old content keeps deduplicating there.
+    expect(cutPoints(prng(1 << 20, 42), { min: 16384, avg: 65536, max: 262144 }).slice(0, 5)).toEqual([95918, 186940, 262943, 319858, 397303]);
   });
 
   it('is deterministic and respects min/max', () => {
@@ -27,15 +29,15 @@ describe('Chunker', () => {
     expect(cutPoints(data)).toEqual(a);
     const sizes = a.map((e, i) => e - (i ? a[i - 1]! : 0));
     expect(a.at(-1)).toBe(data.length);
-    for (const s of sizes.slice(0, -1)) { expect(s).toBeGreaterThanOrEqual(16 * 1024); expect(s).toBeLessThanOrEqual(256 * 1024); }
+    for (const s of sizes.slice(0, -1)) { expect(s).toBeGreaterThanOrEqual(64 * 1024); expect(s).toBeLessThanOrEqual(1024 * 1024); }
     const avg = data.length / sizes.length;
-    expect(avg).toBeGreaterThan(40 * 1024);
-    expect(avg).toBeLessThan(110 * 1024);
+    expect(avg).toBeGreaterThan(160 * 1024);
+    expect(avg).toBeLessThan(440 * 1024);
   });
 
   it('cuts zeros at the maximum', () => {
-    const sizes = chunkBytes(new Uint8Array(1 << 20)).map((c) => c.length);
-    expect(sizes).toEqual([262144, 262144, 262144, 262144]);
+    const sizes = chunkBytes(new Uint8Array(4 << 20)).map((c) => c.length);
+    expect(sizes).toEqual([1048576, 1048576, 1048576, 1048576]);
   });
 
   it('gives the same cuts when fed in pieces', () => {
