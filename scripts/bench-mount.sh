@@ -3,7 +3,10 @@
 #   (a) tmpfs              the kernel's own in-memory filesystem: the upper bound
 #   (b) bindfs over tmpfs  a C libfuse 2 passthrough: the cost of FUSE itself
 #   (c) memfs-fuse         scripts/bench/memfs-fuse.ts: the ceiling for a JS fuse-native fs
-#   (d) pond               only if POND_MOUNT_CMD is set (see below)
+#   (c') memfs1m           the same with 1 MiB requests, as pond mounts (pond's patched
+#                          fuse-native; skipped when the binary cannot ask for them)
+#   (d) host               a folder on the disk /tmp is on: what pond stores its data on
+#   (e) pond               only if POND_MOUNT_CMD is set (see below)
 #
 #   bash scripts/bench-mount.sh
 #   POND_MOUNT_CMD='node bin/pond.js --pond /tmp/p mount' bash scripts/bench-mount.sh
@@ -33,12 +36,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BASE=$(mktemp -d /tmp/pond-bench.XXXXXX)
 MOUNTED=()      # mount points to unmount, in reverse order
 MEMFS_PID=""
+MEMFS1M_PID=""
 POND_PID=""
 
 cleanup() {
   set +e
   [ -n "$POND_PID" ] && kill -TERM "$POND_PID" 2>/dev/null
   [ -n "$MEMFS_PID" ] && kill -TERM "$MEMFS_PID" 2>/dev/null && sleep 0.5
+  [ -n "$MEMFS1M_PID" ] && kill -TERM "$MEMFS1M_PID" 2>/dev/null && sleep 0.5
   for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
     local m=${MOUNTED[$i]}
     if grep -q " $m " /proc/mounts; then
@@ -50,6 +55,7 @@ cleanup() {
     fi
   done
   [ -n "$MEMFS_PID" ] && kill -KILL "$MEMFS_PID" 2>/dev/null
+  [ -n "$MEMFS1M_PID" ] && kill -KILL "$MEMFS1M_PID" 2>/dev/null
   [ -n "$POND_PID" ] && kill -KILL "$POND_PID" 2>/dev/null
   for m in "${MOUNTED[@]}"; do
     grep -q " $m " /proc/mounts && echo "WARNING: $m still mounted" >&2
@@ -85,6 +91,24 @@ wait_mounted "$BASE/memfs" 20 || { echo "memfs-fuse did not mount:"; cat "$BASE/
 
 TARGETS=(tmpfs bindfs memfs)
 declare -A DIR=([tmpfs]="$BASE/tmpfs/target" [bindfs]="$BASE/bindfs" [memfs]="$BASE/memfs")
+
+PAGES=$(cd "$ROOT" && node --import tsx -e "import('./src/fuse/nativeSupport.ts').then((m) => console.log(m.maxRequestPages()))" 2>/dev/null)
+if [ "${PAGES:-32}" -gt 32 ]; then
+  mkdir -p "$BASE/memfs1m"
+  MEMFS_REQUEST_PAGES=$PAGES node --import tsx "$ROOT/scripts/bench/memfs-fuse.ts" "$BASE/memfs1m" > "$BASE/memfs1m.log" 2>&1 &
+  MEMFS1M_PID=$!
+  MOUNTED+=("$BASE/memfs1m")
+  if wait_mounted "$BASE/memfs1m" 20; then
+    TARGETS+=(memfs1m)
+    DIR[memfs1m]="$BASE/memfs1m"
+  else
+    echo "memfs-fuse with $PAGES-page requests did not mount:"; cat "$BASE/memfs1m.log"
+  fi
+fi
+
+mkdir -p "$BASE/host"
+TARGETS+=(host)
+DIR[host]="$BASE/host"
 
 # Hook for pond: set POND_MOUNT_CMD once `pond mount` exists.
 if [ -n "${POND_MOUNT_CMD:-}" ]; then
@@ -171,10 +195,7 @@ for r in range(4):
 done
 
 # The issue's sqlite baseline is the host filesystem (the disk /tmp is on), not tmpfs.
-if part sqlite; then
-  mkdir -p "$BASE/host"
-  HOST_SQLITE=$(rate "$TX" "$(timed sqlite3 "$BASE/host/bench.db" ".read $SQL")")
-fi
+HOST_SQLITE=${R[sqlite,host]:-}
 
 # --- report -----------------------------------------------------------------
 METRICS=()
@@ -201,17 +222,20 @@ echo "$(uname -r), $(nproc) CPUs, node $(node --version), $(date -u +%F)"
 printf '| %-46s |' metric
 for t in "${TARGETS[@]}"; do printf ' %9s |' "$t"; done
 for t in "${TARGETS[@]}"; do [ "$t" != memfs ] && printf ' %s/memfs |' "$t"; done
+[ -n "${DIR[pond]:-}" ] && [ -n "${DIR[memfs1m]:-}" ] && printf ' pond/memfs1m |'
 for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf ' %s/tmpfs |' "$t"; done
 echo
 printf '|%s|' "$(printf -- '-%.0s' {1..48})"
 for t in "${TARGETS[@]}"; do printf -- '----------:|'; done
 for t in "${TARGETS[@]}"; do [ "$t" != memfs ] && printf -- '------:|'; done
+[ -n "${DIR[pond]:-}" ] && [ -n "${DIR[memfs1m]:-}" ] && printf -- '------:|'
 for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf -- '------:|'; done
 echo
 for m in "${METRICS[@]}"; do
   printf '| %-46s |' "${LABEL[$m]}"
   for t in "${TARGETS[@]}"; do printf ' %9s |' "${R[$m,$t]:-fail}"; done
   for t in "${TARGETS[@]}"; do [ "$t" != memfs ] && printf ' %s |' "$(ratio "${R[$m,$t]:-}" "${R[$m,memfs]:-}")"; done
+  [ -n "${DIR[pond]:-}" ] && [ -n "${DIR[memfs1m]:-}" ] && printf ' %s |' "$(ratio "${R[$m,pond]:-}" "${R[$m,memfs1m]:-}")"
   for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf ' %s |' "$(ratio "${R[$m,$t]:-}" "${R[$m,tmpfs]:-}")"; done
   echo
 done

@@ -37,6 +37,16 @@ static const uint32_t pond_attr_cache = 1; /* exported: JS checks this build is 
 #define POND_MAY_CACHE 1 /* st_dev value by which JS marks a stat cacheable */
 #define POND_STICKY_WORDS (1 << 14) /* 2^20 bits: inode numbers once seen with nlink > 1 */
 #define POND_REPLY_MAX 512 /* attribute replies are < 256 bytes */
+#define POND_FUSE_MAX_PAGES (1u << 22) /* FUSE_MAX_PAGES: newer than libfuse 2.9's header */
+#define POND_MAX_PAGES 256 /* the kernel's default fuse max_pages_limit: 1 MiB requests */
+#define POND_INIT_OUT_SIZE 64 /* fuse_init_out since protocol 7.23; 2.9's is 24 bytes */
+
+/* Pages per request asked for by pond_max_pages=N (0: libfuse's 32), and whether the
+   kernel's INIT offered FUSE_MAX_PAGES. One mount per process, as pond uses it. */
+static uint32_t pond_pages = 0;
+static volatile int pond_kernel_max_pages = 0;
+/* exported: the most pages per request pond_max_pages=N can ask for (0: not supported) */
+static const uint32_t pond_max_pages = POND_MAX_PAGES;
 
 typedef struct {
   uint64_t valid_sec;
@@ -184,6 +194,9 @@ restart:
   if (in->opcode == FUSE_SETATTR && (size_t) res >= sizeof(*in) + sizeof(struct fuse_setattr_in)) {
     pond_one_time(buf + sizeof(*in));
   }
+  if (in->opcode == FUSE_INIT && (size_t) res >= sizeof(*in) + sizeof(struct fuse_init_in)) {
+    pond_kernel_max_pages = (((const struct fuse_init_in *) (buf + sizeof(*in)))->flags & POND_FUSE_MAX_PAGES) != 0;
+  }
   if (in->opcode == FUSE_LINK && (size_t) res >= sizeof(*in) + sizeof(struct fuse_link_in)) {
     pond_req.link_source = ((const struct fuse_link_in *) (buf + sizeof(*in)))->oldnodeid;
   }
@@ -202,12 +215,43 @@ static int pond_chan_writev (struct fuse_chan *ch, const struct iovec iov[], siz
   return 0;
 }
 
+/*
+ * Requests of up to pond_pages pages instead of 32 (128 KiB): each FUSE request costs
+ * the same few thread handoffs whatever its size, and at 128 KiB those were most of the
+ * CPU of a large sequential write or read. libfuse 2.9 speaks protocol 7.19, which has
+ * no max_pages: its INIT reply (24 bytes) is extended to the 7.23 layout with
+ * FUSE_MAX_PAGES and max_pages set; its max_write already follows the channel's buffer
+ * size (pond_chan_wrap). Anything unexpected goes out unchanged: 128 KiB requests.
+ */
+static int pond_init_reply (struct fuse_chan *ch, const struct iovec iov[], size_t count) {
+  char buf[sizeof(struct fuse_out_header) + POND_INIT_OUT_SIZE];
+  size_t len = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (len + iov[i].iov_len > sizeof(buf)) return pond_chan_writev(ch, iov, count);
+    memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
+    len += iov[i].iov_len;
+  }
+  if (pond_pages <= 32 || !pond_kernel_max_pages || len != sizeof(struct fuse_out_header) + sizeof(struct fuse_init_out)) {
+    return pond_chan_writev(ch, iov, count);
+  }
+  memset(buf + len, 0, sizeof(buf) - len);
+  struct fuse_out_header *out = (struct fuse_out_header *) buf;
+  struct fuse_init_out *init = (struct fuse_init_out *) (buf + sizeof(*out));
+  init->flags |= POND_FUSE_MAX_PAGES;
+  uint16_t pages = (uint16_t) pond_pages;
+  memcpy(buf + sizeof(*out) + 28, &pages, sizeof(pages)); /* max_pages, at offset 28 in 7.23 */
+  out->len = sizeof(buf);
+  struct iovec one = { .iov_base = buf, .iov_len = sizeof(buf) };
+  return pond_chan_writev(ch, &one, 1);
+}
+
 static int pond_chan_send (struct fuse_chan *ch, const struct iovec iov[], size_t count) {
   if (iov == NULL) return 0;
   if (count == 0 || iov[0].iov_len < sizeof(struct fuse_out_header)) return pond_chan_writev(ch, iov, count);
   const struct fuse_out_header *out = (const struct fuse_out_header *) iov[0].iov_base;
   if (out->unique == 0 || out->unique != pond_req.unique) return pond_chan_writev(ch, iov, count);
   pond_req.unique = 0; /* this request is answered */
+  if (pond_req.opcode == FUSE_INIT && out->error == 0) return pond_init_reply(ch, iov, count);
   if (out->error != 0 || !pond_is_attr_reply(pond_req.opcode)) return pond_chan_writev(ch, iov, count);
   if (pond_req.opcode == FUSE_LINK && pond_req.link_source != 0) {
     /* Attributes only (offset < 0): the source's pages are still right. */
@@ -242,7 +286,11 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
     .send = pond_chan_send,
     .destroy = pond_chan_destroy,
   };
-  struct fuse_chan *wrapped = fuse_chan_new(&op, fuse_chan_fd(ch), fuse_chan_bufsize(ch), pc);
+  /* A write request is a header page plus its data: the kernel refuses to hand one to a
+     smaller buffer, and libfuse sets max_write to this size less 4 KiB. */
+  size_t bufsize = fuse_chan_bufsize(ch);
+  if (pond_pages > 32 && bufsize < (pond_pages + 1) * 4096) bufsize = (pond_pages + 1) * 4096;
+  struct fuse_chan *wrapped = fuse_chan_new(&op, fuse_chan_fd(ch), bufsize, pc);
   if (wrapped == NULL) {
     free(pc);
     return ch;
@@ -252,6 +300,9 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
 
 #else /* elsewhere: no cache; pond sees pond_attr_cache == 0 and does not ask for one */
 static const uint32_t pond_attr_cache = 0;
+#define POND_MAX_PAGES 256
+static uint32_t pond_pages = 0;
+static const uint32_t pond_max_pages = 0;
 
 static int pond_getattr (const char *path, struct stat *stat) {
   return fuse_native_getattr(path, stat);
@@ -268,19 +319,29 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
 #endif
 
 /*
- * Takes `pond_attr_cache=SECONDS` out of the "-o..." option string (libfuse would reject
- * it) and returns SECONDS, or -1 when absent or malformed.
+ * Takes `KEY=NUMBER` out of the "-o..." option string (libfuse would reject it) and
+ * returns NUMBER, or -1 when absent or malformed (not in [0, 1e9)).
  */
-static double pond_take_option (char *opts) {
-  static const char key[] = "pond_attr_cache=";
+static double pond_take_number (char *opts, const char *key) {
+  size_t klen = strlen(key);
   char *at = strstr(opts, key);
   if (at == NULL || !(at == opts + 2 || at[-1] == ',')) return -1;
   char *end;
-  double seconds = strtod(at + sizeof(key) - 1, &end);
-  if (end == at + sizeof(key) - 1 || (*end != ',' && *end != '\0') || !(seconds >= 0 && seconds < 1e9)) return -1;
+  double value = strtod(at + klen, &end);
+  if (end == at + klen || (*end != ',' && *end != '\0') || !(value >= 0 && value < 1e9)) return -1;
   char *from = at[-1] == ',' ? at - 1 : at; /* drop the item and its leading comma */
   char *rest = *end == ',' && from == at ? end + 1 : end;
   memmove(from, rest, strlen(rest) + 1);
-  return seconds;
+  return value;
+}
+
+/*
+ * pond's options: returns the seconds of `pond_attr_cache=SECONDS` (-1 when absent), and
+ * notes `pond_max_pages=N` (only with the attribute cache: it rides on the same channel).
+ */
+static double pond_take_option (char *opts) {
+  double pages = pond_take_number(opts, "pond_max_pages=");
+  pond_pages = pages > 32 ? (pages < POND_MAX_PAGES ? (uint32_t) pages : POND_MAX_PAGES) : 0;
+  return pond_take_number(opts, "pond_attr_cache=");
 }
 /* pond: attr cache patch end */

@@ -94,12 +94,17 @@ patch(ATTR, [
   ['struct fuse *fuse = fuse_new(ch, &args,', 'struct fuse *fuse = fuse_new(pond_chan_wrap(ch, pond_attr), &args,'],
   ['  NAPI_EXPORT_SIZEOF(fuse_thread_t)\n', '  NAPI_EXPORT_SIZEOF(fuse_thread_t)\n  NAPI_EXPORT_UINT32(pond_attr_cache)\n'],
 ]);
+// A later addition to the block above, exported beside pond_attr_cache (its own mark:
+// a source patched before it has the block but not this export).
+patch('NAPI_EXPORT_UINT32(pond_max_pages)', [
+  ['  NAPI_EXPORT_UINT32(pond_attr_cache)\n', '  NAPI_EXPORT_UINT32(pond_attr_cache)\n  NAPI_EXPORT_UINT32(pond_max_pages)\n'],
+]);
 if (src !== original) writeFileSync(file, src);
 
 const binary = join(dir, 'build', 'Release', 'fuse.node');
 const built = existsSync(binary) ? readFileSync(binary) : undefined;
 const stale = built !== undefined && statSync(binary).mtimeMs < statSync(file).mtimeMs;
-if (!built || stale || !built.includes('pond_utime_arg') || !built.includes('pond_attr_cache=')) {
+if (!built || stale || !built.includes('pond_utime_arg') || !built.includes('pond_max_pages=')) {
   // node-gyp-build loads build/Release before the shipped prebuilds.
   const gyp = process.env.npm_config_node_gyp;
   const [cmd, args] = gyp ? [process.execPath, [gyp, 'rebuild']] : ['npx', ['--yes', 'node-gyp', 'rebuild']];

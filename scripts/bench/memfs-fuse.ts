@@ -6,16 +6,22 @@
 // Stays in the foreground; on SIGINT/SIGTERM unmounts and exits. Prints "mounted DIR" on
 // stdout once the mount is usable. Env: MEMFS_CACHE=kernel|auto|none (default kernel),
 // MEMFS_BIG_WRITES=0 to measure without big_writes, MEMFS_STATS=1 to print request size
-// statistics on exit, MEMFS_ATTR_TIMEOUT / MEMFS_ENTRY_TIMEOUT (seconds).
+// statistics on exit, MEMFS_ATTR_TIMEOUT / MEMFS_ENTRY_TIMEOUT (seconds),
+// MEMFS_REQUEST_PAGES=256 for 1 MiB requests as pond mounts with (pond's patched
+// fuse-native; the attribute time then rides on its per-reply channel, same 1 s default,
+// and as root the read-ahead is raised to match, as pond does).
 //
 // Supports files, directories, create/open/read/write at offsets, truncate/ftruncate,
 // unlink (open files stay readable through their handle), rename (over files and empty
 // directories), mkdir/rmdir, utimens, chmod, fsync (no-op), statfs. No hard links,
 // symlinks or xattrs (ENOTSUP / not implemented), on purpose: it is a ceiling, not pond.
 
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type FuseType from 'fuse-native';
 import { buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
+import { maxRequestPages } from '../../src/fuse/nativeSupport.js';
+import { raiseReadAhead } from '../../src/fuse/readAhead.js';
 
 const require = createRequire(import.meta.url);
 const Fuse = require('fuse-native') as typeof FuseType;
@@ -98,6 +104,8 @@ function toStat(n: Node): FuseType.Stat {
     mode: n.mode, uid: n.uid, gid: n.gid, size: n.children ? 4096 : n.size, nlink: n.nlink,
     ino: n.ino, blksize: 4096, blocks: Math.ceil(n.size / 512), atime: n.atime, mtime: n.mtime,
     ctime: n.ctime,
+    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable.
+    ...(requestPages ? { dev: 1 } : {}),
   };
 }
 
@@ -273,6 +281,10 @@ if (mnt === undefined) {
   process.stderr.write('usage: memfs-fuse.ts MOUNTDIR\n');
   process.exit(2);
 }
+const envPages = Number(process.env.MEMFS_REQUEST_PAGES ?? 0);
+if (envPages > 32 && maxRequestPages() < envPages) throw new Error(`this fuse-native cannot ask for ${envPages} pages (npm run postinstall)`);
+const requestPages = envPages > 32 ? envPages : undefined;
+
 const envNum = (name: string): number | undefined =>
   process.env[name] === undefined ? undefined : Number(process.env[name]);
 // MEMFS_TRACE=1: log every call with its arguments (buffers as their length) to stderr.
@@ -290,9 +302,13 @@ if (process.env.MEMFS_TRACE === '1') {
   }
 }
 
+const attrTimeout = envNum('MEMFS_ATTR_TIMEOUT');
+// Before mounting: afterwards a synchronous realpath would call into our own mount.
+const realMnt = realpathSync(mnt);
 const fuse = new Fuse(mnt, ops, buildFuseOptions({
   fsname: 'memfs', subtype: 'memfs', cache: (process.env.MEMFS_CACHE ?? 'kernel') as CacheMode,
-  bigWrites: process.env.MEMFS_BIG_WRITES !== '0', attrTimeout: envNum('MEMFS_ATTR_TIMEOUT'),
+  bigWrites: process.env.MEMFS_BIG_WRITES !== '0',
+  ...(requestPages ? { attrTimeout: 0, attrCache: attrTimeout ?? 1, requestPages } : { attrTimeout }),
   entryTimeout: envNum('MEMFS_ENTRY_TIMEOUT'), defaultPermissions: false, mkdir: true,
 }));
 
@@ -301,7 +317,8 @@ fuse.mount((err) => {
     process.stderr.write(`mount failed: ${err.message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`mounted ${fuse.mnt}\n`);
+  const ready = requestPages ? raiseReadAhead(realMnt, requestPages * 4) : Promise.resolve(true);
+  void ready.then(() => process.stdout.write(`mounted ${fuse.mnt}\n`));
 });
 
 let stopping = false;

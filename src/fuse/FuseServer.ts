@@ -7,8 +7,9 @@ import { PondError } from '../errors.js';
 import { Pond } from '../tinylogfs/index.js';
 import { HistoryRouter } from './HistoryRouter.js';
 import { buildFuseOptions } from './mountOptions.js';
-import { attrCacheSupported } from './nativeSupport.js';
-import { makeOperations } from './operations.js';
+import { attrCacheSupported, maxRequestPages } from './nativeSupport.js';
+import { type RequestCounters, makeOperations } from './operations.js';
+import { raiseReadAhead } from './readAhead.js';
 import { register, unregister } from './registry.js';
 
 const run = promisify(execFile);
@@ -42,8 +43,8 @@ export class FuseServer {
   private constructor(
     readonly pond: Pond, readonly fuse: Fuse, readonly mountpoint: string, readonly version: number | undefined,
     private readonly since: string,
-    /** getattr calls the server answered (tests check which stats reach it). */
-    readonly counters: { getattr: number },
+    /** What reached the server (tests check which stats are cached, how large requests are). */
+    readonly counters: RequestCounters,
   ) {}
 
   static async start(o: ServeOptions): Promise<FuseServer> {
@@ -57,9 +58,11 @@ export class FuseServer {
       const version = o.at === undefined ? undefined : await pond.resolveVersion(o.at);
       const live = version === undefined ? pond.fs : await pond.view(version);
       const router = new HistoryRouter(pond, live, o.history ?? 'hidden');
-      const counters = { getattr: 0 };
+      const counters: RequestCounters = { getattr: 0, largestRead: 0, largestWrite: 0 };
       const ops = makeOperations({ pond, router, readOnly, log, counters });
       await assertMountpoint(mountpoint);
+      // As /proc/self/mountinfo will name it (before the mount: no call into our own mount).
+      const realMountpoint = await fsp.realpath(mountpoint);
       // Hard links: libfuse's high-level API gives each path its own kernel inode, so a
       // write through one name would leave stale attributes and pages under the other.
       // attr_timeout=0, raised per reply by the patched fuse-native only for directories
@@ -72,10 +75,14 @@ export class FuseServer {
       if (attrTimeout > 0 && attrCache === undefined) {
         log('fuse-native lacks pond\'s patch (npm run postinstall): attributes are not cached, stat is slower');
       }
+      // 1 MiB requests where the binary can ask for them (scripts/fuse-native-attr-cache.c,
+      // pond_init_reply): a request's fixed cost is paid 8 times less often.
+      const requestPages = attrCache === undefined ? undefined : maxRequestPages();
       const fuse = new Fuse(mountpoint, ops, buildFuseOptions({
-        force: true, cache: 'auto', attrTimeout: 0, attrCache, extra: readOnly ? ['ro'] : [],
+        force: true, cache: 'auto', attrTimeout: 0, attrCache, requestPages, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
+      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(realMountpoint, requestPages * 4);
       const since = new Date().toISOString();
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
       return new FuseServer(pond, fuse, mountpoint, version, since, counters);

@@ -18,9 +18,9 @@ export interface MountOptions {
   subtype?: string;
   /** Writes up to maxWrite bytes per request instead of 4 KiB. Default true. */
   bigWrites?: boolean;
-  /** Bytes per write request; the kernel caps it at 128 KiB (32 pages). Default 131072. */
+  /** Bytes per write request; the kernel caps it at requestPages (32: 128 KiB). Default: that cap. */
   maxWrite?: number;
-  /** Bytes per read request; the kernel caps it at 128 KiB. Default 131072. */
+  /** Bytes per read request; the kernel caps it at requestPages. Default: that cap. */
   maxRead?: number;
   /**
    * Page cache policy. 'kernel': keep cached pages across opens (safe when every change
@@ -38,6 +38,12 @@ export interface MountOptions {
    * Use with attrTimeout: 0.
    */
   attrCache?: number;
+  /**
+   * Pages (4 KiB) per read or write request, above libfuse 2's 32 (needs the patched
+   * fuse-native and attrCache, see nativeSupport.ts maxRequestPages): passed as
+   * `pond_max_pages=N`, with max_write and max_read raised to match.
+   */
+  requestPages?: number;
   entryTimeout?: number;
   negativeTimeout?: number;
   /** Report getattr's `ino` (fuse-native keeps 32 bits) as st_ino. Default true. */
@@ -68,8 +74,10 @@ export function rawOptionItems(o: MountOptions = {}): string[] {
   const items: string[] = [];
   items.push(`subtype=${o.subtype ?? 'pond'}`);
   if (o.bigWrites ?? true) items.push('big_writes');
-  items.push(`max_write=${positiveInt('maxWrite', o.maxWrite ?? 131072)}`);
-  items.push(`max_read=${positiveInt('maxRead', o.maxRead ?? 131072)}`);
+  const pages = o.requestPages !== undefined && o.requestPages > 32 ? positiveInt('requestPages', o.requestPages) : undefined;
+  const requestBytes = (pages ?? 32) * 4096;
+  items.push(`max_write=${positiveInt('maxWrite', o.maxWrite ?? requestBytes)}`);
+  items.push(`max_read=${positiveInt('maxRead', o.maxRead ?? requestBytes)}`);
   const cache = o.cache ?? 'kernel';
   if (cache === 'kernel') items.push('kernel_cache');
   else if (cache === 'auto') items.push('auto_cache');
@@ -79,6 +87,7 @@ export function rawOptionItems(o: MountOptions = {}): string[] {
     items.push(`negative_timeout=${seconds('negativeTimeout', o.negativeTimeout)}`);
   }
   if (o.attrCache !== undefined) items.push(`pond_attr_cache=${seconds('attrCache', o.attrCache)}`);
+  if (pages !== undefined) items.push(`pond_max_pages=${pages}`);
   if (o.useIno ?? true) items.push('use_ino');
   if (o.defaultPermissions ?? true) items.push('default_permissions');
   if (o.allowOther) items.push('allow_other');

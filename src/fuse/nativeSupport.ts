@@ -4,23 +4,40 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
-let attrCache: boolean | undefined;
+let exported: Record<string, unknown> | undefined;
 
 /**
- * True when fuse-native carries pond's per-reply attribute cache
- * (scripts/fuse-native-attr-cache.c), which exports `pond_attr_cache`. The binary is
- * loaded the way fuse-native loads it (node-gyp-build), so this is the same module.
+ * The loaded binary's exports, loaded the way fuse-native loads it (node-gyp-build), so
+ * this is the same module; {} when it cannot be loaded.
  */
-export function attrCacheSupported(): boolean {
-  if (attrCache === undefined) {
+function binary(): Record<string, unknown> {
+  if (exported === undefined) {
     try {
       const require = createRequire(import.meta.url);
       const main = require.resolve('fuse-native');
       const load = createRequire(main)('node-gyp-build') as (dir: string) => Record<string, unknown>;
-      attrCache = load(dirname(main)).pond_attr_cache === 1;
+      exported = load(dirname(main));
     } catch {
-      attrCache = false;
+      exported = {};
     }
   }
-  return attrCache;
+  return exported;
+}
+
+/**
+ * True when fuse-native carries pond's per-reply attribute cache
+ * (scripts/fuse-native-attr-cache.c), which exports `pond_attr_cache`.
+ */
+export function attrCacheSupported(): boolean {
+  return binary().pond_attr_cache === 1;
+}
+
+/**
+ * The most pages (4 KiB) per read or write request the binary can ask the kernel for
+ * (`pond_max_pages`, same file; it rides on the attribute cache's channel), or 32, the
+ * 128 KiB every libfuse 2 filesystem gets.
+ */
+export function maxRequestPages(): number {
+  const pages = binary().pond_max_pages;
+  return attrCacheSupported() && typeof pages === 'number' && pages > 32 ? pages : 32;
 }

@@ -23,8 +23,16 @@ export interface OperationsContext {
   router: HistoryRouter;
   readOnly: boolean;
   log: (line: string) => void;
-  /** getattr calls answered (tests use it to see which stats reach the server). */
-  counters?: { getattr: number };
+  /** What reached the server (tests check which stats are cached, how large requests are). */
+  counters?: RequestCounters;
+}
+
+export interface RequestCounters {
+  /** getattr calls answered. */
+  getattr: number;
+  /** The largest read and write requests seen, in bytes. */
+  largestRead: number;
+  largestWrite: number;
 }
 
 /**
@@ -35,7 +43,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const { pond, router } = ctx;
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
-  const counters = ctx.counters ?? { getattr: 0 };
+  const counters = ctx.counters ?? { getattr: 0, largestRead: 0, largestWrite: 0 };
   // Path -> node of the live tree, so a hot call (getattr of uncached attributes) is
   // answered without a promise or a walk. Names only disappear or move through unlink and
   // rmdir (which drop their name) and rename (which clears it); version views never change.
@@ -185,6 +193,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     read: (path, fd, buf, len, pos, cb) => count('read', path, cb, async () => {
+      if (len > counters.largestRead) counters.largestRead = len;
       const h = handles.get(fd);
       if (h.node.kind !== 'file') throw new PondError('EISDIR', `is a directory: ${path}`);
       const data = await h.fs.read(h.node, pos, len);
@@ -193,6 +202,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     write: (path, fd, buf, len, pos, cb) => count('write', path, cb, async () => {
+      if (len > counters.largestWrite) counters.largestWrite = len;
       const h = handles.get(fd);
       const file = h.node as FileNode;
       await h.fs.write(file, h.append ? file.size : pos, buf.subarray(0, len));

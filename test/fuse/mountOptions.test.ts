@@ -22,6 +22,16 @@ describe('mountOptions', () => {
     expect(() => rawOptionItems({ attrCache: -1 })).toThrow(TypeError);
   });
 
+  it('asks for larger requests with pond_max_pages and raises max_write and max_read to match', () => {
+    const big = rawOptionItems({ attrTimeout: 0, attrCache: 1, requestPages: 256 });
+    expect(big).toEqual(expect.arrayContaining(['pond_max_pages=256', 'max_write=1048576', 'max_read=1048576']));
+    const plain = rawOptionItems({ attrTimeout: 0, attrCache: 1 });
+    expect(plain).toEqual(expect.arrayContaining(['max_write=131072', 'max_read=131072']));
+    expect(plain.some((i) => i.startsWith('pond_max_pages'))).toBe(false);
+    // 32 pages is what every libfuse 2 mount gets: nothing to ask for.
+    expect(rawOptionItems({ requestPages: 32 }).some((i) => i.startsWith('pond_max_pages'))).toBe(false);
+  });
+
   it('rejects items with commas', () => {
     expect(() => rawOptionItems({ extra: ['a,b'] })).toThrow(TypeError);
     expect(() => buildFuseOptions({ fsname: 'a,b' })).toThrow(TypeError);
