@@ -1,7 +1,9 @@
 // Commit-path micro benchmark: the commits sqlite makes per transaction (journal_mode=DELETE,
 // synchronous=FULL), without FUSE: journal create+write+fsync, header write+fsync, db write
 // +fsync, journal unlink. Three commits per transaction. Prints wall and CPU per commit.
-//   npx tsx scripts/bench-commit.ts [transactions=100]
+// With DIRS, the pond first gets DIRS one-file directories in one commit (a table of DIRS
+// data files, as after an import), so costs that grow with the table show.
+//   npx tsx scripts/bench-commit.ts [transactions=100] [DIRS=0]
 import { Pond } from '../src/tinylogfs/index.js';
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,12 @@ const N = Number(process.argv[2] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'pond-cb.'));
 const pond = await Pond.create(dir + '/p');
 const fs = pond.fs; const who = { uid: 0, gid: 0 };
+const DIRS = Number(process.argv[3] ?? 0);
+for (let d = 0; d < DIRS; d++) {
+  await fs.mkdir(`/d${d}`, 0o755, who);
+  await fs.write(await fs.create(`/d${d}/f`, 0o644, who, false), 0, new Uint8Array(100));
+}
+if (DIRS) await pond.flush('import');
 const db = await fs.create('/bench.db', 0o644, who, false);
 await fs.write(db, 0, new Uint8Array(8192)); await pond.flush('fsync');
 const times: number[] = [];

@@ -7,7 +7,7 @@ import { PondError, isPondError } from '../errors.js';
 import { AUTO_COMPACT_FILES, URGENT_COMPACT_FACTOR, mergeable, pickMerge } from './compaction.js';
 import { ContentStore, sha256Hex } from './content/index.js';
 import { RecentRows } from './recentRows.js';
-import { DeltaTable, commitPath, type Action, type AddFile, type Snapshot } from './delta/index.js';
+import { DeltaTable, LayeredMap, commitPath, fileKey, type Action, type AddFile, type Snapshot } from './delta/index.js';
 import { PARTITION_COLUMN, decodeRecords, newestRows, readChunkLists, type NewestRows, readInlineContent, type OpRecord, type RecordSource, type StoredRecord } from './records/index.js';
 import { LocalStorage, type Storage } from './storage/index.js';
 import { WRITE_PARALLELISM, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './records/index.js';
@@ -72,7 +72,7 @@ export class Oplog {
   private readonly recentRows = new RecentRows(RECENT_ROWS_BYTES);
   /** Partitions an urgent append left at or over autoCompactFiles files: merged later. */
   private readonly deferredMerges = new Set<string>();
-  private readonly byPartition = new WeakMap<Snapshot, Map<string, AddFile[]>>();
+  private readonly byPartition = new WeakMap<Snapshot, ReadonlyMap<string, readonly AddFile[]>>();
   private readonly fileCache: LRUCache<string, Uint8Array>;
   /** Appends from one handle run one after another: each needs the previous version. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -142,20 +142,57 @@ export class Oplog {
   /** Picks up commits of other writers. */
   refresh(): Promise<Snapshot> { return this.table.refresh(); }
 
-  /** Active data files by part_id, computed once per snapshot. */
-  partitionFiles(snapshot: Snapshot = this.table.snapshot): Map<string, AddFile[]> {
+  /**
+   * Active data files by part_id, computed once per snapshot (and carried from one commit
+   * of this handle to the next by carryPartitions, so a commit does not regroup the table).
+   */
+  partitionFiles(snapshot: Snapshot = this.table.snapshot): ReadonlyMap<string, readonly AddFile[]> {
     let map = this.byPartition.get(snapshot);
     if (!map) {
-      map = new Map();
+      const built = new Map<string, AddFile[]>();
       for (const f of snapshot.files) {
         const part = f.partitionValues[PARTITION_COLUMN] ?? '';
-        let list = map.get(part);
-        if (!list) map.set(part, (list = []));
+        let list = built.get(part);
+        if (!list) built.set(part, (list = []));
         list.push(f);
       }
-      this.byPartition.set(snapshot, map);
+      this.byPartition.set(snapshot, (map = built));
     }
     return map;
+  }
+
+  /**
+   * After this handle committed `actions` on `prev` as `next`: next's files by partition
+   * are prev's with only the touched partitions' lists rebuilt (when prev's are known).
+   */
+  private carryPartitions(prev: Snapshot, next: Snapshot, actions: readonly Action[]): void {
+    const known = this.byPartition.get(prev);
+    if (!known || next.version !== prev.version + 1) return;
+    const touched = new Map<string, AddFile[]>();
+    const list = (partId: string): AddFile[] => {
+      let l = touched.get(partId);
+      if (!l) touched.set(partId, (l = [...(known.get(partId) ?? [])]));
+      return l;
+    };
+    for (const a of actions) {
+      if ('add' in a) {
+        const key = fileKey(a.add);
+        const l = list(a.add.partitionValues[PARTITION_COLUMN] ?? '');
+        const at = l.findIndex((f) => fileKey(f) === key);
+        if (at >= 0) l[at] = a.add;
+        else l.push(a.add);
+      } else if ('remove' in a) {
+        // The partition of the file as the table knows it (a remove's partitionValues are optional).
+        const key = fileKey(a.remove);
+        const live = prev.state.files.get(key);
+        if (!live) continue;
+        const l = list(live.partitionValues[PARTITION_COLUMN] ?? '');
+        const at = l.findIndex((f) => fileKey(f) === key);
+        if (at >= 0) l.splice(at, 1);
+      }
+    }
+    const changes = [...touched].map(([partId, l]): [string, AddFile[] | undefined] => [partId, l.length ? l : undefined]);
+    this.byPartition.set(next, LayeredMap.of(known).with(changes));
   }
 
   /**
@@ -283,6 +320,7 @@ export class Oplog {
         expectedVersion: version,
         urgent: opts.urgent ?? false,
       });
+      this.carryPartitions(prev, snap, actions);
       for (const [partId] of merges) this.deferredMerges.delete(partId);
       this.rememberRows(adds, groups);
       this.rememberRows(merged.adds, merged.rows, merged.actions, merged.sizes);
@@ -299,12 +337,12 @@ export class Oplog {
    * more (and, unhurried, the partitions urgent appends deferred). An urgent append merges
    * only at URGENT_COMPACT_FACTOR times that and defers the others.
    */
-  private pickMerges(snapshot: Snapshot, touched: readonly string[], urgent: boolean): Array<[string, AddFile[]]> {
+  private pickMerges(snapshot: Snapshot, touched: readonly string[], urgent: boolean): Array<[string, readonly AddFile[]]> {
     if (this.autoCompactFiles <= 0) return [];
     const soft = this.autoCompactFiles;
     const hard = soft * URGENT_COMPACT_FACTOR;
     const parts = urgent ? touched : [...new Set([...touched, ...this.deferredMerges])];
-    const out: Array<[string, AddFile[]]> = [];
+    const out: Array<[string, readonly AddFile[]]> = [];
     for (const partId of parts) {
       const files = this.partitionFiles(snapshot).get(partId) ?? [];
       if (files.length < soft) {
@@ -366,11 +404,12 @@ export class Oplog {
   }
 
   /** Rewrites each group of files (one partition each) as one file, in a commit of its own. */
-  private async commitRewrite(snapshot: Snapshot, targets: ReadonlyArray<[string, AddFile[]]>, commitInfo: Record<string, unknown>): Promise<CompactResult> {
+  private async commitRewrite(snapshot: Snapshot, targets: ReadonlyArray<readonly [string, readonly AddFile[]]>, commitInfo: Record<string, unknown>): Promise<CompactResult> {
     if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
     const { adds, actions, rows, sizes } = await this.rewrite(targets, this.now());
     try {
       const snap = await this.table.commit(actions, { commitInfo, expectedVersion: snapshot.version + 1 });
+      this.carryPartitions(snapshot, snap, actions);
       this.rememberRows(adds, rows, actions, sizes);
       return { version: snap.version, partitions: targets.length, filesRemoved: actions.length - adds.length, filesAdded: adds.length };
     } catch (err) {
@@ -385,7 +424,7 @@ export class Oplog {
    * dataChange=false. Rows keep their own versions and timestamps, and older snapshots
    * still name the old files, which stay on disk (history is never vacuumed).
    */
-  private async rewrite(targets: ReadonlyArray<[string, AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[]; rows: Map<string, OpRecord[]>; sizes: Map<string, number> }> {
+  private async rewrite(targets: ReadonlyArray<readonly [string, readonly AddFile[]]>, now: number): Promise<{ adds: AddFile[]; actions: Action[]; rows: Map<string, OpRecord[]>; sizes: Map<string, number> }> {
     if (targets.length === 0) return { adds: [], actions: [], rows: new Map(), sizes: new Map() };
     const groups = new Map<string, OpRecord[]>();
     const sizes = new Map<string, number>();

@@ -164,6 +164,19 @@ describe('Oplog', () => {
     expect(adds.filter((a) => a.dataChange === true)).toHaveLength(2);
   });
 
+  it('carries files by partition from commit to commit as a fresh handle groups them', async () => {
+    const dir = tmp();
+    const log = await Oplog.create(dir, { autoCompactFiles: 4 });
+    const grouped = (l: Oplog): Record<string, string[]> => Object.fromEntries([...l.partitionFiles()].map(([p, fs]) => [p, fs.map((f) => f.path).sort()]));
+    for (let i = 1; i <= 40; i++) {
+      const part = i % 3 === 0 ? ROOT_ID : i % 3 === 1 ? DIR_A : id(0xbb);
+      await log.append([fileRow(part, id(i)), ...(i % 5 === 0 ? [fileRow(id(0xcc), id(200 + i))] : [])], { urgent: i % 2 === 0 });
+      if (i % 10 === 0) await log.upkeep();
+    }
+    await log.compact({ minFiles: 3 });
+    expect(grouped(log)).toEqual(grouped(await Oplog.open(dir)));
+  });
+
   it('leaves merges out of urgent appends until the hard bound, and upkeep makes them in a commit of its own', async () => {
     const dir = tmp();
     const log = await Oplog.create(dir, { autoCompactFiles: 4 });

@@ -11,6 +11,7 @@ export { Snapshot } from './Snapshot.js';
 export { DeltaTable } from './DeltaTable.js';
 export type { CommitInfoEntry, CommitOptions, CreateTableInit, DeltaTableOptions } from './DeltaTable.js';
 export { replay, applyCommit, fileKey } from './replay.js';
+export { LayeredMap } from './LayeredMap.js';
 export type { TableState } from './replay.js';
 export { checkReadable, checkWritable, ictEnabled } from './protocolCheck.js';
 export { commitPath, classicCheckpointPath, LOG_DIR, LAST_CHECKPOINT } from './logPaths.js';

@@ -4,6 +4,7 @@
 
 import { PondError } from '../../errors.js';
 import type { Action, ActionBatch, AddFile, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from './actions.js';
+import { LayeredMap } from './LayeredMap.js';
 
 /** The table state a snapshot is built from. Maps are never mutated after construction. */
 export interface TableState {
@@ -78,27 +79,24 @@ export function replay(batches: readonly ActionBatch[], version: number, where =
 
 /**
  * Applies one new commit to a known state, oldest action first: the incremental path used
- * after our own commits and when refreshing, so a commit costs its own actions, not a replay.
+ * after our own commits and when refreshing, so a commit costs its own actions, not a
+ * replay, and not a copy of the state either: the file and tombstone maps are LayeredMaps
+ * that share what did not change with `prev` (which stays as it was).
  */
 export function applyCommit(prev: TableState, actions: readonly Action[], version: number): TableState {
-  let files: Map<string, AddFile> | undefined;
-  let tombstones: Map<string, RemoveFile> | undefined;
+  const fileChanges: Array<[string, AddFile | undefined]> = [];
+  const tombstoneChanges: Array<[string, RemoveFile | undefined]> = [];
   let txns: Map<string, Txn> | undefined;
   let domains: Map<string, DomainMetadata> | undefined;
   let { protocol, metadata } = prev;
   for (const action of actions) {
     if ('add' in action) {
-      files ??= new Map(prev.files);
-      files.set(fileKey(action.add), action.add);
-      if (prev.tombstones.has(action.add.path) || tombstones) {
-        tombstones ??= new Map(prev.tombstones);
-        tombstones.delete(action.add.path);
-      }
+      fileChanges.push([fileKey(action.add), action.add]);
+      // A path live again is no longer a tombstone (deleting an absent key changes nothing).
+      tombstoneChanges.push([action.add.path, undefined]);
     } else if ('remove' in action) {
-      files ??= new Map(prev.files);
-      files.delete(fileKey(action.remove));
-      tombstones ??= new Map(prev.tombstones);
-      tombstones.set(action.remove.path, action.remove);
+      fileChanges.push([fileKey(action.remove), undefined]);
+      tombstoneChanges.push([action.remove.path, action.remove]);
     } else if ('protocol' in action) {
       protocol = action.protocol;
     } else if ('metaData' in action) {
@@ -112,12 +110,13 @@ export function applyCommit(prev: TableState, actions: readonly Action[], versio
       else domains.set(action.domainMetadata.domain, action.domainMetadata);
     }
   }
+  const tombstonesChange = tombstoneChanges.some(([path, r]) => r !== undefined || prev.tombstones.has(path));
   return {
     version,
     protocol,
     metadata,
-    files: files ?? prev.files,
-    tombstones: tombstones ?? prev.tombstones,
+    files: fileChanges.length ? LayeredMap.of(prev.files).with(fileChanges) : prev.files,
+    tombstones: tombstonesChange ? LayeredMap.of(prev.tombstones).with(tombstoneChanges) : prev.tombstones,
     txns: txns ?? prev.txns,
     domains: domains ?? prev.domains,
     ...(prev.baseTombstones ? { baseTombstones: prev.baseTombstones } : {}),

@@ -56,8 +56,10 @@ function recordsToArrow(rows: ReadonlyArray<FileRow>): arrow.Table {
 export function encodeRecords(rows: ReadonlyArray<FileRow>): EncodedFile {
   // Up to JS_MAX_ROWS (one row group) the JS writer produces the same file at a fraction
   // of the cost (smallParquet.ts).
-  const bytes = rows.length <= JS_MAX_ROWS ? encodeSmallParquet(rows) : encodeWithParquetWasm(rows);
-  return { bytes, stats: recordStats(rows) };
+  if (rows.length > JS_MAX_ROWS) return { bytes: encodeWithParquetWasm(rows), stats: recordStats(rows) };
+  const nullCounts = new Map<string, number>();
+  const bytes = encodeSmallParquet(rows, nullCounts);
+  return { bytes, stats: recordStats(rows, nullCounts) };
 }
 
 /** The same file through Arrow and parquet-wasm (any size; dictionaries from 256 rows). */

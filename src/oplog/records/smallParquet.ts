@@ -375,8 +375,12 @@ function writePage(out: ByteSink, raw: Uint8Array, z: Uint8Array, page: { values
   return { compressed: header + z.length, uncompressed: header + raw.length };
 }
 
-/** Encodes rows (all of one partition; their part_id is not stored) as a one-row-group Parquet file. */
-export function encodeSmallParquet(rows: ReadonlyArray<FileRow>): Uint8Array {
+/**
+ * Encodes rows (all of one partition; their part_id is not stored) as a one-row-group
+ * Parquet file. Given `nullCounts`, sets each top-level column's count of null values in
+ * it (the writer counts them anyway; Delta's add.stats wants them too).
+ */
+export function encodeSmallParquet(rows: ReadonlyArray<FileRow>, nullCounts?: Map<string, number>): Uint8Array {
   if (rows.length > JS_MAX_ROWS) throw new PondError('EINVAL', `${rows.length} rows exceed ${JS_MAX_ROWS} for one row group`, { op: 'encode' });
   const { out, page, dict } = sinks();
   out.bytes(MAGIC);
@@ -395,6 +399,7 @@ export function encodeSmallParquet(rows: ReadonlyArray<FileRow>): Uint8Array {
       const d = writePage(out, raws[0]!, zs?.[0] ?? raws[0]!, p);
       const offset = out.pos;
       const w = writePage(out, raws[1]!, zs?.[1] ?? raws[1]!, { values: p.values, encoding: RLE_DICTIONARY });
+      nullCounts?.set(leaf.column, p.stats.nullCount);
       written.push({
         leaf, offset, dictOffset, values: p.values, stats: p.stats, codec: zs ? ZSTD : UNCOMPRESSED,
         compressed: d.compressed + w.compressed, uncompressed: d.uncompressed + w.uncompressed,
@@ -424,6 +429,7 @@ export function encodeSmallParquet(rows: ReadonlyArray<FileRow>): Uint8Array {
       col.uncompressed += w.uncompressed;
     }
     col.stats = values.stats();
+    if (leaf.path.length === 1) nullCounts?.set(leaf.column, col.stats.nullCount);
     written.push(col);
   }
   const footerAt = out.pos;

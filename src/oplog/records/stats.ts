@@ -8,18 +8,17 @@ function isoMillis(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function recordStats(rows: ReadonlyArray<FileRow>): string {
+/**
+ * The add.stats JSON of a data file holding `rows`. `nullCounts` (column -> nulls), when
+ * the Parquet writer counted them already, saves a pass over every column of every row.
+ */
+export function recordStats(rows: ReadonlyArray<FileRow>, nullCounts?: ReadonlyMap<string, number>): string {
   const n = rows.length;
   const nullCount: Record<string, number> = {};
   for (const [name, t] of DATA_COLUMNS) {
     // Delta collects no stats for nested columns.
     if (t === 'chunks') continue;
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      const v = (rows[i] as unknown as Record<string, unknown>)[name];
-      if (v === null || v === undefined) c++;
-    }
-    nullCount[name] = c;
+    nullCount[name] = nullCounts?.get(name) ?? countNulls(rows, name);
   }
   if (n === 0) return JSON.stringify({ numRecords: 0, minValues: {}, maxValues: {}, nullCount });
   let minNode = rows[0]!.node_id;
@@ -45,4 +44,13 @@ export function recordStats(rows: ReadonlyArray<FileRow>): string {
     maxValues: { node_id: maxNode, version: maxVer, timestamp: isoMillis(Math.ceil(maxTs)) },
     nullCount,
   });
+}
+
+function countNulls(rows: ReadonlyArray<FileRow>, name: string): number {
+  let c = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = (rows[i] as unknown as Record<string, unknown>)[name];
+    if (v === null || v === undefined) c++;
+  }
+  return c;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { close, mkdirSync, open, promises as fsp, read, writeFileSync } from 'node:fs';
+import { close, linkSync, mkdirSync, open, promises as fsp, read, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode, toPondError } from '../../errors.js';
+import { createSynced, fsyncDir } from './durableFile.js';
 import type { FileInfo, Storage } from './Storage.js';
 import { syncfs } from './syncfs.js';
 
@@ -113,22 +114,19 @@ export class LocalStorage implements Storage {
       if (orphan) await fsp.unlink(orphan).catch(() => undefined);
       throw err;
     }
+    // Link and unlink are quick metadata calls: on the JS thread (see durableFile.ts).
     try {
-      await fsp.link(tmp, target);
+      linkSync(tmp, target);
     } catch (err) {
-      await fsp.unlink(tmp).catch(() => undefined);
+      unlinkQuietly(tmp);
       if (errnoCode(err) === 'EEXIST') {
         throw new PondError('EEXIST', `already exists: ${target}`, { op: 'putIfAbsent', path, cause: err });
       }
       throw toPondError(err, 'putIfAbsent', path);
     }
-    // The temp's removal need not be durable: it runs beside the sync of the new name.
-    const removed = fsp.unlink(tmp).catch(() => undefined);
-    try {
-      await fsyncDir(nodePath.dirname(target));
-    } finally {
-      await removed;
-    }
+    // The temp's removal need not be durable (it lives in another folder).
+    unlinkQuietly(tmp);
+    await fsyncDir(nodePath.dirname(target));
   }
 
   async putNew(path: string, data: Uint8Array): Promise<void> {
@@ -136,14 +134,8 @@ export class LocalStorage implements Storage {
     const dir = nodePath.dirname(target);
     try {
       await this.ensureDir(dir);
-      const fh = await fsp.open(target, 'wx');
-      try {
-        await fh.writeFile(data);
-        // Content and name are independent here (nothing refers to the name yet): sync both at once.
-        await Promise.all([fh.datasync(), fsyncDir(dir)]);
-      } finally {
-        await fh.close();
-      }
+      // Content and name are independent here (nothing refers to the name yet): synced at once.
+      await createSynced(target, data, dir);
     } catch (err) {
       if (errnoCode(err) === 'EEXIST') {
         throw new PondError('EEXIST', `already exists: ${target}`, { op: 'putNew', path, cause: err });
@@ -159,7 +151,7 @@ export class LocalStorage implements Storage {
     try {
       await fsp.rename(tmp, target);
     } catch (err) {
-      await fsp.unlink(tmp).catch(() => undefined);
+      unlinkQuietly(tmp);
       throw toPondError(err, 'put', path);
     }
     await fsyncDir(nodePath.dirname(target));
@@ -313,17 +305,11 @@ export class LocalStorage implements Storage {
     try {
       // Temps are synced, then linked under a durable name.
       await this.ensureTmpDir(tmpDir);
-      const fh = await fsp.open(tmp, 'wx');
-      try {
-        await fh.writeFile(data);
-        await fh.datasync();
-      } finally {
-        await fh.close();
-      }
+      await createSynced(tmp, data);
       return tmp;
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') this.dirs.delete(tmpDir); // removed behind our back
-      await fsp.unlink(tmp).catch(() => undefined);
+      unlinkQuietly(tmp);
       throw toPondError(err, 'write', target);
     }
   }
@@ -350,16 +336,11 @@ function joinRel(dir: string, name: string): string {
 
 export { syncfs };
 
-/** Makes a new directory entry durable. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
+function unlinkQuietly(path: string): void {
   try {
-    await fh.sync();
-  } catch (err) {
-    // Some filesystems refuse fsync on directories; the data itself is already synced.
-    if (errnoCode(err) !== 'EINVAL') throw err;
-  } finally {
-    await fh.close();
+    unlinkSync(path);
+  } catch {
+    // Best effort: a leftover temp is never read (and discardStaged clears staged ones).
   }
 }
 

@@ -1,3 +1,4 @@
 export type { FileInfo, Storage } from './Storage.js';
-export { LocalStorage, fsyncDir } from './LocalStorage.js';
+export { LocalStorage } from './LocalStorage.js';
+export { fsyncDir } from './durableFile.js';
 export { MemoryStorage } from './MemoryStorage.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecords, encodeRecords, readChunkLists, readInlineContent, schemaString, type OpRecord } from '../../../src/oplog/records/index.js';
+import { decodeRecords, encodeRecords, readChunkLists, readInlineContent, recordStats, schemaString, type OpRecord } from '../../../src/oplog/records/index.js';
 import { isPondError } from '../../../src/errors.js';
 
 function base(i: number): OpRecord {
@@ -39,6 +39,17 @@ describe('records codec', () => {
     expect(s.minValues.timestamp).toBe('1970-01-01T00:00:00.000Z');
     expect(s.nullCount.sha256).toBe(1);
     expect(s.nullCount.content).toBe(3);
+  });
+
+  it('takes add.stats null counts from the Parquet writer: the same as counting the rows', () => {
+    const nulls: Array<keyof OpRecord> = ['name', 'child_id', 'child_part', 'mode', 'uid', 'gid', 'nlink', 'atime', 'mtime', 'ctime', 'size', 'sha256', 'content', 'target', 'xattrs'];
+    // Each column null in a different share of rows; 300 rows also take the dictionary path.
+    const make = (n: number): OpRecord[] => Array.from({ length: n }, (_, i) => {
+      const r: Record<string, unknown> = { ...base(i), name: `n${i}`, child_id: 'c', child_part: 'p', content: new Uint8Array([i & 255]), target: 't', xattrs: '{}' };
+      nulls.forEach((col, k) => { if (i % (k + 2) === 0) r[col] = null; });
+      return r as unknown as OpRecord;
+    });
+    for (const rows of [make(3), make(300)]) expect(JSON.parse(encodeRecords(rows).stats)).toEqual(JSON.parse(recordStats(rows)));
   });
 
   it('fetches one row\'s inline content', () => {

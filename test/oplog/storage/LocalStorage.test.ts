@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStorage } from '../../../src/oplog/storage/index.js';
+import { SYNC_IO_MAX } from '../../../src/oplog/storage/durableFile.js';
 
 describe('LocalStorage commit primitives', () => {
   let root: string;
@@ -37,6 +38,21 @@ describe('LocalStorage commit primitives', () => {
     await expect(s.putIfAbsent('log/0.json', new Uint8Array([1]), { after })).rejects.toThrow('data file failed');
     expect(await s.stat('log/0.json')).toBeUndefined();
     expect(readdirSync(path.join(root, 'log', '.tmp'))).toEqual([]);
+  });
+
+  it('putIfAbsent refuses a taken name, leaving the file and no temp behind', async () => {
+    await s.putIfAbsent('log/0.json', new Uint8Array([1]));
+    await expect(s.putIfAbsent('log/0.json', new Uint8Array([2]))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect([...(await s.read('log/0.json'))]).toEqual([1]);
+    expect(readdirSync(path.join(root, 'log', '.tmp'))).toEqual([]);
+  });
+
+  it('putNew and putIfAbsent write files above SYNC_IO_MAX (written on the pool) whole', async () => {
+    const big = new Uint8Array(SYNC_IO_MAX + 12345).map((_, i) => (i * 7) & 255);
+    await s.putNew('d/big', big);
+    await s.putIfAbsent('log/big', big);
+    expect(Buffer.compare(await s.read('d/big'), big)).toBe(0);
+    expect(Buffer.compare(await s.read('log/big'), big)).toBe(0);
   });
 
   it('putNew creates missing folders, writes in place, and refuses a taken name', async () => {
