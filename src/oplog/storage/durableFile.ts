@@ -32,7 +32,11 @@ export async function createSynced(path: string, data: Uint8Array, dir?: string)
   try {
     if (small) writeAllSync(fd, data);
     else await writeAll(fd, data);
-    await Promise.all([fdatasyncFd(fd), dir === undefined ? undefined : fsyncDir(dir)]);
+    // Both settle before the close: a failed folder sync must not close the file while its
+    // fdatasync still waits on the pool (it would meet a closed or reused descriptor).
+    const [file, folder] = await Promise.allSettled([fdatasyncFd(fd), dir === undefined ? undefined : fsyncDir(dir)]);
+    if (file.status === 'rejected') throw file.reason;
+    if (folder.status === 'rejected') throw folder.reason;
   } finally {
     closeSync(fd);
   }
