@@ -334,8 +334,6 @@ function joinRel(dir: string, name: string): string {
   return dir === '' || dir === '.' ? name : `${dir.replace(/\/$/, '')}/${name}`;
 }
 
-export { syncfs };
-
 function unlinkQuietly(path: string): void {
   try {
     unlinkSync(path);
