@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ContentStore, sha256Hex } from '../../../src/oplog/content/index.js';
+import { CHUNK_MAX, ContentStore, sha256Hex } from '../../../src/oplog/content/index.js';
 import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
 import { isPondError } from '../../../src/errors.js';
 
@@ -80,6 +80,21 @@ describe('ContentStore', () => {
     const store = new ContentStore(new LocalStorage(dir));
     const ref = await store.put(randomBytes(1000));
     for (const size of [-5, 1.5, 2 ** 40, Number.NaN]) await expectCode(store.get({ ...ref, size }), 'EIO');
+  });
+
+  it('reads chunks cut with the sizes of older ponds (16/64/256 KiB) as well as with today\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const store = new ContentStore(new LocalStorage(dir));
+    for (const [opts, max] of [[{ min: 16384, avg: 65536, max: 262144 }, 262144], [{}, CHUNK_MAX]] as const) {
+      for (const zeros of [true, false]) {
+        const data = zeros ? new Uint8Array(3 << 20) : randomBytes(3 << 20);
+        const stored = await store.chunkAndStore(data, opts);
+        // Zeros are cut at the maximum: the largest chunk such a pond holds.
+        if (zeros) expect(stored.chunks[0]!.size).toBe(max);
+        const back = Buffer.concat(await Promise.all(stored.chunks.map((c) => store.get(c))));
+        expect(back.equals(data)).toBe(true);
+      }
+    }
   });
 
   it('reports a missing chunk as EIO naming it', async () => {
