@@ -103,8 +103,9 @@ function toStat(n: Node): FuseType.Stat {
     mode: n.mode, uid: n.uid, gid: n.gid, size: n.children ? 4096 : n.size, nlink: n.nlink,
     ino: n.ino, blksize: 4096, blocks: Math.ceil(n.size / 512), atime: n.atime, mtime: n.mtime,
     ctime: n.ctime,
-    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable.
-    ...(requestPages ? { dev: 1 } : {}),
+    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable
+    // (fuse-native sends a missing dev as 0).
+    dev: requestPages ? 1 : 0,
   };
 }
 
