@@ -194,9 +194,6 @@ for r in range(4):
   fi
 done
 
-# The issue's sqlite baseline is the host filesystem (the disk /tmp is on), not tmpfs.
-HOST_SQLITE=${R[sqlite,host]:-}
-
 # --- report -----------------------------------------------------------------
 METRICS=()
 part io && METRICS+=(write read reread)
@@ -239,8 +236,9 @@ for m in "${METRICS[@]}"; do
   for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf ' %s |' "$(ratio "${R[$m,$t]:-}" "${R[$m,tmpfs]:-}")"; done
   echo
 done
-if part sqlite; then
+# The issue's sqlite baseline is the host filesystem (the disk /tmp is on), not tmpfs.
+if part sqlite && ! skipped host; then
   echo
-  echo "sqlite3 on the host filesystem ($(df --output=fstype "$BASE" | tail -1) under $BASE): ${HOST_SQLITE:-fail} tx/s$(
-    [ -n "${R[sqlite,pond]:-}" ] && echo "; pond/host $(ratio "${R[sqlite,pond]}" "${HOST_SQLITE:-}")")"
+  echo "sqlite3 on the host filesystem ($(df --output=fstype "$BASE" | tail -1) under $BASE): ${R[sqlite,host]:-fail} tx/s$(
+    [ -n "${R[sqlite,pond]:-}" ] && echo "; pond/host $(ratio "${R[sqlite,pond]}" "${R[sqlite,host]:-}")")"
 fi

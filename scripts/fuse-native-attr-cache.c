@@ -26,6 +26,12 @@
  * kept in thread-local storage; a reply whose `unique` is not the one this thread read
  * (notifications, or anything unexpected) is sent unchanged, with libfuse's attr_valid.
  */
+#define POND_MAX_PAGES 256 /* the kernel's default fuse max_pages_limit: 1 MiB requests */
+
+/* Pages per request asked for by pond_max_pages=N (0: libfuse's 32), from pond_take_option
+   to pond_chan_wrap: both run in fuse_native_mount, on the thread that mounts. */
+static uint32_t pond_pages = 0;
+
 #ifdef __linux__ /* fuse_kernel.h and the notify call: libfuse 2.9 on Linux */
 #include <errno.h>
 #include <sys/stat.h>
@@ -38,19 +44,17 @@ static const uint32_t pond_attr_cache = 1; /* exported: JS checks this build is 
 #define POND_STICKY_WORDS (1 << 14) /* 2^20 bits: inode numbers once seen with nlink > 1 */
 #define POND_REPLY_MAX 512 /* attribute replies are < 256 bytes */
 #define POND_FUSE_MAX_PAGES (1u << 22) /* FUSE_MAX_PAGES: newer than libfuse 2.9's header */
-#define POND_MAX_PAGES 256 /* the kernel's default fuse max_pages_limit: 1 MiB requests */
 #define POND_INIT_OUT_SIZE 64 /* fuse_init_out since protocol 7.23; 2.9's is 24 bytes */
 
-/* Pages per request asked for by pond_max_pages=N (0: libfuse's 32), and whether the
-   kernel's INIT offered FUSE_MAX_PAGES. One mount per process, as pond uses it. */
-static uint32_t pond_pages = 0;
-static volatile int pond_kernel_max_pages = 0;
 /* exported: the most pages per request pond_max_pages=N can ask for (0: not supported) */
 static const uint32_t pond_max_pages = POND_MAX_PAGES;
 
 typedef struct {
   uint64_t valid_sec;
   uint32_t valid_nsec;
+  /* pond_pages when the channel was made; 0 once the kernel's INIT did not offer
+     FUSE_MAX_PAGES (written and read by the one thread that receives and answers INIT) */
+  uint32_t pages;
   uint64_t sticky[POND_STICKY_WORDS];
 } pond_chan_t;
 
@@ -194,8 +198,9 @@ restart:
   if (in->opcode == FUSE_SETATTR && (size_t) res >= sizeof(*in) + sizeof(struct fuse_setattr_in)) {
     pond_one_time(buf + sizeof(*in));
   }
-  if (in->opcode == FUSE_INIT && (size_t) res >= sizeof(*in) + sizeof(struct fuse_init_in)) {
-    pond_kernel_max_pages = (((const struct fuse_init_in *) (buf + sizeof(*in)))->flags & POND_FUSE_MAX_PAGES) != 0;
+  if (in->opcode == FUSE_INIT && (size_t) res >= sizeof(*in) + sizeof(struct fuse_init_in) &&
+      !(((const struct fuse_init_in *) (buf + sizeof(*in)))->flags & POND_FUSE_MAX_PAGES)) {
+    ((pond_chan_t *) fuse_chan_data(ch))->pages = 0;
   }
   if (in->opcode == FUSE_LINK && (size_t) res >= sizeof(*in) + sizeof(struct fuse_link_in)) {
     pond_req.link_source = ((const struct fuse_link_in *) (buf + sizeof(*in)))->oldnodeid;
@@ -224,6 +229,7 @@ static int pond_chan_writev (struct fuse_chan *ch, const struct iovec iov[], siz
  * size (pond_chan_wrap). Anything unexpected goes out unchanged: 128 KiB requests.
  */
 static int pond_init_reply (struct fuse_chan *ch, const struct iovec iov[], size_t count) {
+  uint32_t pages = ((pond_chan_t *) fuse_chan_data(ch))->pages;
   char buf[sizeof(struct fuse_out_header) + POND_INIT_OUT_SIZE];
   size_t len = 0;
   for (size_t i = 0; i < count; i++) {
@@ -231,15 +237,15 @@ static int pond_init_reply (struct fuse_chan *ch, const struct iovec iov[], size
     memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
     len += iov[i].iov_len;
   }
-  if (pond_pages <= 32 || !pond_kernel_max_pages || len != sizeof(struct fuse_out_header) + sizeof(struct fuse_init_out)) {
+  if (pages <= 32 || len != sizeof(struct fuse_out_header) + sizeof(struct fuse_init_out)) {
     return pond_chan_writev(ch, iov, count);
   }
   memset(buf + len, 0, sizeof(buf) - len);
   struct fuse_out_header *out = (struct fuse_out_header *) buf;
   struct fuse_init_out *init = (struct fuse_init_out *) (buf + sizeof(*out));
   init->flags |= POND_FUSE_MAX_PAGES;
-  uint16_t pages = (uint16_t) pond_pages;
-  memcpy(buf + sizeof(*out) + 28, &pages, sizeof(pages)); /* max_pages, at offset 28 in 7.23 */
+  uint16_t max_pages = (uint16_t) pages;
+  memcpy(buf + sizeof(*out) + 28, &max_pages, sizeof(max_pages)); /* max_pages, at offset 28 in 7.23 */
   out->len = sizeof(buf);
   struct iovec one = { .iov_base = buf, .iov_len = sizeof(buf) };
   return pond_chan_writev(ch, &one, 1);
@@ -281,6 +287,7 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
   if (pc == NULL) return ch; /* libfuse's attr_timeout (0) for every reply: exact, slower */
   pc->valid_sec = (uint64_t) seconds;
   pc->valid_nsec = (uint32_t) ((seconds - (double) pc->valid_sec) * 1e9);
+  pc->pages = pond_pages;
   struct fuse_chan_ops op = {
     .receive = pond_chan_receive,
     .send = pond_chan_send,
@@ -289,7 +296,7 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
   /* A write request is a header page plus its data: the kernel refuses to hand one to a
      smaller buffer, and libfuse sets max_write to this size less 4 KiB. */
   size_t bufsize = fuse_chan_bufsize(ch);
-  if (pond_pages > 32 && bufsize < (pond_pages + 1) * 4096) bufsize = (pond_pages + 1) * 4096;
+  if (pc->pages > 32 && bufsize < (pc->pages + 1) * 4096) bufsize = (pc->pages + 1) * 4096;
   struct fuse_chan *wrapped = fuse_chan_new(&op, fuse_chan_fd(ch), bufsize, pc);
   if (wrapped == NULL) {
     free(pc);
@@ -300,8 +307,6 @@ static struct fuse_chan *pond_chan_wrap (struct fuse_chan *ch, double seconds) {
 
 #else /* elsewhere: no cache; pond sees pond_attr_cache == 0 and does not ask for one */
 static const uint32_t pond_attr_cache = 0;
-#define POND_MAX_PAGES 256
-static uint32_t pond_pages = 0;
 static const uint32_t pond_max_pages = 0;
 
 static int pond_getattr (const char *path, struct stat *stat) {

@@ -16,7 +16,6 @@
 // directories), mkdir/rmdir, utimens, chmod, fsync (no-op), statfs. No hard links,
 // symlinks or xattrs (ENOTSUP / not implemented), on purpose: it is a ceiling, not pond.
 
-import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type FuseType from 'fuse-native';
 import { buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
@@ -104,8 +103,9 @@ function toStat(n: Node): FuseType.Stat {
     mode: n.mode, uid: n.uid, gid: n.gid, size: n.children ? 4096 : n.size, nlink: n.nlink,
     ino: n.ino, blksize: 4096, blocks: Math.ceil(n.size / 512), atime: n.atime, mtime: n.mtime,
     ctime: n.ctime,
-    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable.
-    ...(requestPages ? { dev: 1 } : {}),
+    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable
+    // (fuse-native sends a missing dev as 0).
+    dev: requestPages ? 1 : 0,
   };
 }
 
@@ -303,8 +303,6 @@ if (process.env.MEMFS_TRACE === '1') {
 }
 
 const attrTimeout = envNum('MEMFS_ATTR_TIMEOUT');
-// Before mounting: afterwards a synchronous realpath would call into our own mount.
-const realMnt = realpathSync(mnt);
 const fuse = new Fuse(mnt, ops, buildFuseOptions({
   fsname: 'memfs', subtype: 'memfs', cache: (process.env.MEMFS_CACHE ?? 'kernel') as CacheMode,
   bigWrites: process.env.MEMFS_BIG_WRITES !== '0',
@@ -317,7 +315,7 @@ fuse.mount((err) => {
     process.stderr.write(`mount failed: ${err.message}\n`);
     process.exit(1);
   }
-  const ready = requestPages ? raiseReadAhead(realMnt, requestPages * 4) : Promise.resolve(true);
+  const ready = requestPages ? raiseReadAhead(mnt, requestPages * 4) : Promise.resolve(true);
   void ready.then(() => process.stdout.write(`mounted ${fuse.mnt}\n`));
 });
 

@@ -61,8 +61,6 @@ export class FuseServer {
       const counters: RequestCounters = { getattr: 0, largestRead: 0, largestWrite: 0 };
       const ops = makeOperations({ pond, router, readOnly, log, counters });
       await assertMountpoint(mountpoint);
-      // As /proc/self/mountinfo will name it (before the mount: no call into our own mount).
-      const realMountpoint = await fsp.realpath(mountpoint);
       // Hard links: libfuse's high-level API gives each path its own kernel inode, so a
       // write through one name would leave stale attributes and pages under the other.
       // attr_timeout=0, raised per reply by the patched fuse-native only for directories
@@ -82,7 +80,7 @@ export class FuseServer {
         force: true, cache: 'auto', attrTimeout: 0, attrCache, requestPages, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
-      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(realMountpoint, requestPages * 4);
+      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(mountpoint, requestPages * 4);
       const since = new Date().toISOString();
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
       return new FuseServer(pond, fuse, mountpoint, version, since, counters);

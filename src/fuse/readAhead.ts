@@ -5,26 +5,27 @@
 // reads ahead 128 KiB as before (native-notes/performance.md "1 MiB requests").
 import { promises as fsp } from 'node:fs';
 
-/** The "major:minor" of the filesystem mounted at `mountpoint` (a real path), per mountinfo. */
+/**
+ * The "major:minor" of the filesystem mounted at `mountpoint`, from an (asynchronous)
+ * stat of it. On a FUSE mount that stat is answered only once the kernel has processed
+ * the INIT reply, which sets read_ahead_kb to min(itself, the reply's max_readahead):
+ * fuse-native calls back from mount() while the INIT is still being answered, so a
+ * read-ahead set before that stat could be lowered again. Asynchronous on purpose: the
+ * server's own thread must stay free to answer the stat.
+ */
 export async function mountDevice(mountpoint: string): Promise<string | undefined> {
-  const info = await fsp.readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-  let dev: string | undefined;
-  for (const line of info.split('\n')) {
-    // Fields: id, parent, major:minor, root, mount point (octal escapes), ...
-    const f = line.split(' ');
-    if (f.length > 4 && unescapeMountField(f[4]!) === mountpoint) dev = f[2]; // the last (top) one
-  }
-  return dev;
-}
-
-function unescapeMountField(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  const dev = await fsp.stat(mountpoint, { bigint: true }).then((s) => s.dev, () => undefined);
+  if (dev === undefined) return undefined;
+  // glibc's dev_t encoding (gnu_dev_major / gnu_dev_minor)
+  const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+  const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+  return `${major}:${minor}`;
 }
 
 /** Sets the mount's read-ahead to `kib`; false when it could not (not root, no sysfs). */
 export async function raiseReadAhead(mountpoint: string, kib: number): Promise<boolean> {
   const dev = await mountDevice(mountpoint);
-  if (!dev || !/^\d+:\d+$/.test(dev)) return false;
+  if (dev === undefined) return false;
   try {
     await fsp.writeFile(`/sys/class/bdi/${dev}/read_ahead_kb`, `${kib}\n`);
     return true;

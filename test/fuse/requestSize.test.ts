@@ -4,7 +4,7 @@
 // largest read and write requests, while ANOTHER process reads and writes (this process
 // serves the mount, so it must not block on it). Bytes are compared too.
 import { execFile, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -56,7 +56,7 @@ describe.runIf(process.getuid?.() === 0)('request sizes on a real mount', () => 
     expect(dev).toMatch(/^\d+:\d+$/);
     expect(readFileSync(`/sys/class/bdi/${dev}/read_ahead_kb`, 'utf8').trim()).toBe(String(maxRequestPages() * 4));
     const { stdout } = await exec('sha256sum', [path.join(server.mountpoint, 'committed')]);
-    expect(stdout.split(' ')[0]).toBe((await import('node:crypto')).createHash('sha256').update(committed).digest('hex'));
+    expect(stdout.split(' ')[0]).toBe(createHash('sha256').update(committed).digest('hex'));
     expect(server.counters.largestRead).toBe(maxRequestPages() * 4096);
   });
 });
