@@ -208,6 +208,8 @@ declare -A LABEL=(
   [unlink]="rm -rf of those files (files/s)"
   [sqlite]="sqlite3 1-row txns, synchronous=FULL (tx/s)"
 )
+# pond and memfs1m both measured: a pond/memfs1m column.
+both1m() { [[ " ${TARGETS[*]} " == *" pond "* && " ${TARGETS[*]} " == *" memfs1m "* ]]; }
 ratio() { # a b -> a/b as x.xx, or -
   if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && [ "$(echo "$2 > 0" | bc)" = 1 ]; then
     printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"
@@ -219,20 +221,20 @@ echo "$(uname -r), $(nproc) CPUs, node $(node --version), $(date -u +%F)"
 printf '| %-46s |' metric
 for t in "${TARGETS[@]}"; do printf ' %9s |' "$t"; done
 for t in "${TARGETS[@]}"; do [ "$t" != memfs ] && printf ' %s/memfs |' "$t"; done
-[ -n "${DIR[pond]:-}" ] && [ -n "${DIR[memfs1m]:-}" ] && printf ' pond/memfs1m |'
+both1m && printf ' pond/memfs1m |'
 for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf ' %s/tmpfs |' "$t"; done
 echo
 printf '|%s|' "$(printf -- '-%.0s' {1..48})"
 for t in "${TARGETS[@]}"; do printf -- '----------:|'; done
 for t in "${TARGETS[@]}"; do [ "$t" != memfs ] && printf -- '------:|'; done
-[ -n "${DIR[pond]:-}" ] && [ -n "${DIR[memfs1m]:-}" ] && printf -- '------:|'
+both1m && printf -- '------:|'
 for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf -- '------:|'; done
 echo
 for m in "${METRICS[@]}"; do
   printf '| %-46s |' "${LABEL[$m]}"
   for t in "${TARGETS[@]}"; do printf ' %9s |' "${R[$m,$t]:-fail}"; done
   for t in "${TARGETS[@]}"; do [ "$t" != memfs ] && printf ' %s |' "$(ratio "${R[$m,$t]:-}" "${R[$m,memfs]:-}")"; done
-  [ -n "${DIR[pond]:-}" ] && [ -n "${DIR[memfs1m]:-}" ] && printf ' %s |' "$(ratio "${R[$m,pond]:-}" "${R[$m,memfs1m]:-}")"
+  both1m && printf ' %s |' "$(ratio "${R[$m,pond]:-}" "${R[$m,memfs1m]:-}")"
   for t in "${TARGETS[@]}"; do [ "$t" != tmpfs ] && printf ' %s |' "$(ratio "${R[$m,$t]:-}" "${R[$m,tmpfs]:-}")"; done
   echo
 done

@@ -196,9 +196,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
       if (len > counters.largestRead) counters.largestRead = len;
       const h = handles.get(fd);
       if (h.node.kind !== 'file') throw new PondError('EISDIR', `is a directory: ${path}`);
-      const data = await h.fs.read(h.node, pos, len);
-      buf.set(data);
-      return data.length;
+      return h.fs.readInto(h.node, pos, buf.subarray(0, len));
     }),
 
     write: (path, fd, buf, len, pos, cb) => count('write', path, cb, async () => {

@@ -5,6 +5,12 @@ export interface ContentSource {
   readonly size: number;
   /** Up to `length` bytes from `offset`; shorter only at end of content. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: copies bytes [offset, offset + out.length), which lie within the size, into
+   * `out`, for a caller with a buffer of its own (a FUSE read reply): no buffer per read
+   * where read() would assemble one from several pieces.
+   */
+  readInto?(offset: number, out: Uint8Array): Promise<void>;
 }
 
 export const EMPTY_CONTENT: ContentSource = {

@@ -259,6 +259,13 @@ export class FS {
     return file.content.read(offset, length);
   }
 
+  /** read() into the caller's buffer: up to out.length bytes from `offset`; the count copied. */
+  async readInto(file: FileNode, offset: number, out: Uint8Array): Promise<number> {
+    const n = Math.max(0, Math.min(out.length, file.content.size - offset));
+    if (n > 0) await file.content.readInto(offset, out.subarray(0, n));
+    return n;
+  }
+
   async write(file: FileNode, offset: number, data: Uint8Array): Promise<number> {
     this.writable(file);
     await file.content.write(offset, data);

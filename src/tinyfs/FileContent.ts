@@ -57,6 +57,9 @@ export class FileContent implements ContentSource {
   async readInto(offset: number, out: Uint8Array): Promise<void> {
     const end = offset + out.length;
     if (end > this._size) throw new RangeError(`readInto past the end: ${end} > ${this._size}`);
+    // No dirty pages: one read of the base, not one per page (a chunked base fetches the
+    // chunks of a 1 MiB read in parallel).
+    if (this.pages.size === 0) return this.readBase(offset, end, out, 0);
     let pos = offset;
     while (pos < end) {
       const index = Math.floor(pos / PAGE_SIZE);
@@ -161,7 +164,10 @@ export class FileContent implements ContentSource {
   /** Copies base bytes [start, stop) into out at `at`; past baseLimit they are zeros. */
   private async readBase(start: number, stop: number, out: Uint8Array, at: number): Promise<void> {
     const limit = Math.min(stop, this.baseLimit);
-    if (limit > start) {
+    if (limit > start && this.base.readInto && limit <= this.base.size) {
+      await this.base.readInto(start, out.subarray(at, at + (limit - start)));
+      out.fill(0, at + (limit - start), at + (stop - start));
+    } else if (limit > start) {
       const bytes = await this.base.read(start, limit - start);
       out.set(bytes, at);
       out.fill(0, at + bytes.length, at + (stop - start));

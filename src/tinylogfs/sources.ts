@@ -129,7 +129,25 @@ export class ChunkedContent implements ContentSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(offset + length, this.size);
     if (end <= offset) return new Uint8Array(0);
-    let i = this.find(offset);
+    const i = this.startRead(offset, end);
+    const start = this.offsets[i]!;
+    const first = await this.chunk(i);
+    if (end <= start + first.length) return first.subarray(offset - start, end - start);
+    const out = new Uint8Array(end - offset);
+    await this.copyInto(i, first, offset, out);
+    return out;
+  }
+
+  async readInto(offset: number, out: Uint8Array): Promise<void> {
+    if (out.length === 0) return;
+    if (offset + out.length > this.size) throw new RangeError(`readInto past the end: ${offset + out.length} > ${this.size}`);
+    const i = this.startRead(offset, offset + out.length);
+    await this.copyInto(i, await this.chunk(i), offset, out);
+  }
+
+  /** Notes a read of [offset, end) (scan detection, read-ahead); the index of its first chunk. */
+  private startRead(offset: number, end: number): number {
+    const i = this.find(offset);
     const sequential = offset === this.lastEnd || offset === 0;
     this.lastEnd = end;
     this.scanning = sequential && this.size > this.cache.maxBytes / 4;
@@ -139,15 +157,17 @@ export class ChunkedContent implements ContentSource {
       this.scan.clear();
     }
     if (sequential) this.readAhead(i);
-    const start = this.offsets[i]!;
-    const first = await this.chunk(i);
-    if (end <= start + first.length) return first.subarray(offset - start, end - start);
-    const out = new Uint8Array(end - offset);
-    let pos = offset;
-    // Fetch the rest in parallel: a 128 KiB read spans two or three chunks.
+    return i;
+  }
+
+  /** Copies [offset, offset + out.length) into out, from chunk i (`first`, fetched) on. */
+  private async copyInto(i: number, first: Uint8Array, offset: number, out: Uint8Array): Promise<void> {
+    const end = offset + out.length;
+    // Fetch the rest in parallel: a 1 MiB read spans four or five chunks.
     const want: number[] = [];
     for (let j = i + 1; j < this.chunks.length && this.offsets[j]! < end; j++) want.push(j);
-    const rest = await Promise.all(want.map((j) => this.chunk(j)));
+    const rest = want.length === 0 ? [] : await Promise.all(want.map((j) => this.chunk(j)));
+    let pos = offset;
     for (const bytes of [first, ...rest]) {
       const cStart = this.offsets[i]!;
       const from = pos - cStart;
@@ -156,7 +176,6 @@ export class ChunkedContent implements ContentSource {
       pos = cStart + to;
       i++;
     }
-    return out;
   }
 }
 
