@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import type FuseType from 'fuse-native';
 import { buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
 import { maxRequestPages } from '../../src/fuse/nativeSupport.js';
-import { raiseReadAhead } from '../../src/fuse/readAhead.js';
+import { mountDevice, raiseReadAhead } from '../../src/fuse/readAhead.js';
 
 const require = createRequire(import.meta.url);
 const Fuse = require('fuse-native') as typeof FuseType;
@@ -315,7 +315,7 @@ fuse.mount((err) => {
     process.stderr.write(`mount failed: ${err.message}\n`);
     process.exit(1);
   }
-  const ready = requestPages ? raiseReadAhead(mnt, requestPages * 4) : Promise.resolve(true);
+  const ready = requestPages ? mountDevice(mnt).then((dev) => raiseReadAhead(dev, requestPages * 4)) : Promise.resolve(true);
   void ready.then(() => process.stdout.write(`mounted ${fuse.mnt}\n`));
 });
 

@@ -9,7 +9,8 @@ import { HistoryRouter } from './HistoryRouter.js';
 import { buildFuseOptions } from './mountOptions.js';
 import { attrCacheSupported, maxRequestPages } from './nativeSupport.js';
 import { type RequestCounters, makeOperations } from './operations.js';
-import { raiseReadAhead } from './readAhead.js';
+import { watchMount } from './mountWatch.js';
+import { mountDevice, raiseReadAhead } from './readAhead.js';
 import { register, unregister } from './registry.js';
 
 const run = promisify(execFile);
@@ -39,6 +40,13 @@ const DEFAULT_ATTR_TIMEOUT = 1;
 /** A pond served at a mount point until stop(). */
 export class FuseServer {
   private stopping: Promise<void> | undefined;
+  private unwatch: (() => void) | undefined;
+  private resolveLost!: () => void;
+  /**
+   * Resolves when the mount disappeared without stop(): someone ran `umount DIR` or
+   * `fusermount -u DIR`. The owner should then stop() (it flushes and releases the pond).
+   */
+  readonly lost = new Promise<void>((resolve) => { this.resolveLost = resolve; });
 
   private constructor(
     readonly pond: Pond, readonly fuse: Fuse, readonly mountpoint: string, readonly version: number | undefined,
@@ -80,10 +88,13 @@ export class FuseServer {
         force: true, cache: 'auto', attrTimeout: 0, attrCache, requestPages, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
-      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(mountpoint, requestPages * 4);
+      const dev = await mountDevice(mountpoint);
+      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(dev, requestPages * 4);
       const since = new Date().toISOString();
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
-      return new FuseServer(pond, fuse, mountpoint, version, since, counters);
+      const server = new FuseServer(pond, fuse, mountpoint, version, since, counters);
+      if (dev !== undefined) server.unwatch = watchMount(dev, () => server.resolveLost());
+      return server;
     } catch (err) {
       await pond.close().catch(() => undefined);
       if (err instanceof PondError) throw err;
@@ -93,6 +104,7 @@ export class FuseServer {
 
   /** Commits what is pending, unmounts, and releases the pond. Safe to call twice. */
   stop(): Promise<void> {
+    this.unwatch?.();
     this.stopping ??= (async () => {
       let flushError: unknown;
       try {

@@ -22,9 +22,8 @@ export async function mountDevice(mountpoint: string): Promise<string | undefine
   return `${major}:${minor}`;
 }
 
-/** Sets the mount's read-ahead to `kib`; false when it could not (not root, no sysfs). */
-export async function raiseReadAhead(mountpoint: string, kib: number): Promise<boolean> {
-  const dev = await mountDevice(mountpoint);
+/** Sets the read-ahead of the mount with device `dev` to `kib`; false when it could not (not root, no sysfs). */
+export async function raiseReadAhead(dev: string | undefined, kib: number): Promise<boolean> {
   if (dev === undefined) return false;
   try {
     await fsp.writeFile(`/sys/class/bdi/${dev}/read_ahead_kb`, `${kib}\n`);

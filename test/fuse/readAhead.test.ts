@@ -35,7 +35,7 @@ describe.runIf(process.getuid?.() === 0)('raiseReadAhead', () => {
     const raised = await new Promise<boolean>((resolve, reject) => fuse.mount((err) => {
       if (err) return reject(err);
       expect(initialized).toBe(false); // the mount callback comes first
-      resolve(raiseReadAhead(mnt, 1024));
+      resolve(mountDevice(mnt).then((dev) => raiseReadAhead(dev, 1024)));
     }));
     try {
       expect(raised).toBe(true);

@@ -117,4 +117,26 @@ describe('pond mount', () => {
     m = await mountExisting(m.pondDir, m.mnt, m.base, ['--commit-interval', '3600']);
     expect(await fsp.readFile(join(m.mnt, 'a.txt'), 'utf8')).toBe('second\n');
   });
+
+  it('commits and lets go of the pond when unmounted with plain fusermount -u', async () => {
+    const rec = await (await import('../../src/fuse/registry.js')).lookup(m.mnt);
+    expect(rec?.pid).toBeGreaterThan(0);
+    // Written but never fsynced: only the server's own flush can commit it.
+    await fsp.writeFile(join(m.mnt, 'unsynced.txt'), 'kept\n');
+    sh(`fusermount -u ${m.mnt}`, m.base);
+    // The server notices within its poll, flushes, releases the lock and exits.
+    const gone = async (): Promise<boolean> => {
+      for (let i = 0; i < 100; i++) {
+        try { process.kill(rec!.pid, 0); } catch { return true; }
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      return false;
+    };
+    expect(await gone()).toBe(true);
+    const cat = await pond(m.pondDir, 'cat', '/unsynced.txt');
+    expect(cat.stdout).toBe('kept\n');
+    expect((await versions(m.pondDir))[0]!.summary).toMatch(/unmount/);
+    m = await mountExisting(m.pondDir, m.mnt, m.base, ['--commit-interval', '3600']);
+    expect(await fsp.readFile(join(m.mnt, 'unsynced.txt'), 'utf8')).toBe('kept\n');
+  });
 });

@@ -77,6 +77,9 @@ async function serve(
         resolve();
       });
     };
+    // `umount DIR` or `fusermount -u DIR` instead of `pond umount`: commit what is pending
+    // and release the pond, rather than live on holding its lock.
+    void server.lost.then(() => stop('unmounted from outside'));
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGHUP', () => stop('SIGHUP'));
