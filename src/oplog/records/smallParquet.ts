@@ -14,8 +14,8 @@ import { PondError } from '../../errors.js';
 import { bad, int32Value, int64Value, nullInRequired } from './build.js';
 import type { FileRow } from './OpRecord.js';
 import {
-  CONVERTED_LIST, CREATED_BY as WRITER, LEAVES as SCHEMA_LEAVES, OPTIONAL, PLAIN, REPEATED, REQUIRED, RLE,
-  RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
+  CONVERTED_LIST, CREATED_BY as WRITER, DATA_PAGE, DICTIONARY_PAGE, LEAVES as SCHEMA_LEAVES, OPTIONAL, PLAIN,
+  REPEATED, REQUIRED, RLE, RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
 } from './parquetFormat.js';
 import { DATA_COLUMNS, dataSchema } from './schema.js';
 import { ByteSink } from './thrift.js';
@@ -351,7 +351,7 @@ function writePage(out: ByteSink, raw: Uint8Array, z: Uint8Array, page: { values
   const at = out.pos;
   out.begin(); // PageHeader
   if ('dictValues' in page) {
-    out.i32(1, 2); // DICTIONARY_PAGE
+    out.i32(1, DICTIONARY_PAGE);
     out.i32(2, raw.length);
     out.i32(3, z.length);
     out.struct(7); // DictionaryPageHeader
@@ -359,7 +359,7 @@ function writePage(out: ByteSink, raw: Uint8Array, z: Uint8Array, page: { values
     out.i32(2, PLAIN);
     out.end();
   } else {
-    out.i32(1, 0); // DATA_PAGE
+    out.i32(1, DATA_PAGE);
     out.i32(2, raw.length);
     out.i32(3, z.length);
     out.struct(5); // DataPageHeader
