@@ -96,14 +96,8 @@ export class ThriftReader {
   /** A struct's fields, up to its stop byte. */
   struct(): ThriftStruct {
     const out: ThriftStruct = {};
-    let id = 0;
-    for (;;) {
-      const head = this.byte();
-      if (head === 0) return out;
-      const delta = head >> 4;
-      id = delta === 0 ? this.zigzag() : id + delta;
-      out[id] = this.value(head & 0x0f);
-    }
+    this.fields((id, type) => { out[id] = this.value(type); });
+    return out;
   }
 
   /** A value of `type`, decoded (structs as by struct()). */
