@@ -294,13 +294,15 @@ function readLeaf(file: ParquetFile, leaf: Leaf, sink: ColumnValues | RepeatedVa
   let seen = 0;
   let row = 0;
   let dict: ColumnValue[] | undefined;
+  const list = sink instanceof RepeatedValues ? sink : undefined;
+  const headers = new ThriftReader(bytes.subarray(0, leaf.end), pos);
   while (pos < leaf.end) {
-    const reader = new ThriftReader(bytes.subarray(0, leaf.end), pos);
-    const header = reader.struct();
+    headers.pos = pos;
+    const header = headers.struct();
     const type = num(header[1]);
     const rawSize = num(header[2]);
     const zSize = num(header[3]);
-    pos = reader.pos;
+    pos = headers.pos;
     if (rawSize === undefined || zSize === undefined || pos + zSize > leaf.end) throw new Error('parquet: bad page header');
     const stored = bytes.subarray(pos, pos + zSize);
     pos += zSize;
@@ -336,10 +338,10 @@ function readLeaf(file: ParquetFile, leaf: Leaf, sink: ColumnValues | RepeatedVa
     else defs.fill(0, 0, count);
     const valued = leaf.maxDef > 0 ? countEqual(defs, count, leaf.maxDef) : count;
     // Values land in `target` (one per non-null level), then are spread over rows / lists.
-    const target = sink instanceof RepeatedValues ? sink.values : (pageValues.length = 0, pageValues);
+    const target = list ? list.values : (pageValues.length = 0, pageValues);
     const base = target.length;
     target.length = base + valued;
-    const mask = want ? valueMask(defs, reps, count, leaf, row, want, sink instanceof RepeatedValues ? sink.rows : row) : undefined;
+    const mask = want ? valueMask(defs, reps, count, leaf, row, want, list ? list.rows : row) : undefined;
     if (enc === PLAIN) {
       p = plainValues(page, p, leaf.kind, valued, target, base, mask);
       if (p !== page.length) throw new Error('parquet: page size');
@@ -349,13 +351,16 @@ function readLeaf(file: ParquetFile, leaf: Leaf, sink: ColumnValues | RepeatedVa
     } else {
       throw new Error(`parquet: encoding ${enc}`);
     }
-    if (sink instanceof RepeatedValues) spreadList(sink, defs, reps, count, leaf.maxDef);
-    else spreadFlat(sink, target, defs, count, leaf.maxDef, row);
-    if (!(sink instanceof RepeatedValues)) row += count;
+    if (sink instanceof RepeatedValues) {
+      spreadList(sink, defs, reps, count, leaf.maxDef);
+    } else {
+      spreadFlat(sink, target, defs, count, leaf.maxDef, row);
+      row += count;
+    }
     seen += count;
   }
   if (seen !== leaf.numValues) throw new Error('parquet: column chunk holds fewer values than its metadata says');
-  return sink instanceof RepeatedValues ? sink.rows : row;
+  return list ? list.rows : row;
 }
 
 /** Values of the current page of a flat column (reused). */
