@@ -342,9 +342,10 @@ export class Oplog {
     const soft = this.autoCompactFiles;
     const hard = soft * URGENT_COMPACT_FACTOR;
     const parts = urgent ? touched : [...new Set([...touched, ...this.deferredMerges])];
+    const byPartition = this.partitionFiles(snapshot);
     const out: Array<[string, readonly AddFile[]]> = [];
     for (const partId of parts) {
-      const files = this.partitionFiles(snapshot).get(partId) ?? [];
+      const files = byPartition.get(partId) ?? [];
       if (files.length < soft) {
         if (!urgent) this.deferredMerges.delete(partId);
         continue;
