@@ -25,6 +25,8 @@ export const CONVERTED_TIMESTAMP_MICROS = 10;
 export const REQUIRED = 0;
 export const OPTIONAL = 1;
 export const REPEATED = 2;
+/** The bytes a Parquet file starts and ends with. */
+export const MAGIC: Uint8Array = Buffer.from('PAR1', 'latin1');
 /** The created_by the writer puts in every footer, by which the reader knows its files. */
 export const CREATED_BY = 'pond';
 

@@ -10,7 +10,7 @@
 import zstd from 'zstd-napi';
 import type { ChunkRef } from './OpRecord.js';
 import {
-  CREATED_BY, DATA_PAGE, DICTIONARY_PAGE, type Leaf as SchemaLeaf, LEAVES as SCHEMA_LEAVES, PLAIN,
+  CREATED_BY, DATA_PAGE, DICTIONARY_PAGE, type Leaf as SchemaLeaf, LEAVES as SCHEMA_LEAVES, MAGIC, PLAIN,
   PLAIN_DICTIONARY, REPEATED, REQUIRED, RLE, RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
 } from './parquetFormat.js';
 import { CType, ThriftReader, type ThriftStruct, type ThriftValue } from './thriftRead.js';
@@ -213,7 +213,8 @@ function sameChain(a: readonly number[], b: readonly number[]): boolean {
 }
 
 function isMagic(b: Uint8Array, at: number): boolean {
-  return b[at] === 0x50 && b[at + 1] === 0x41 && b[at + 2] === 0x52 && b[at + 3] === 0x31; // PAR1
+  for (let i = 0; i < MAGIC.length; i++) if (b[at + i] !== MAGIC[i]) return false;
+  return true;
 }
 
 /** Whether the file has this top-level column (a column missing from an older file reads as null). */

@@ -14,8 +14,8 @@ import { PondError } from '../../errors.js';
 import { bad, int32Value, int64Value, nullInRequired } from './build.js';
 import type { FileRow } from './OpRecord.js';
 import {
-  CONVERTED_LIST, CREATED_BY as WRITER, DATA_PAGE, DICTIONARY_PAGE, LEAVES as SCHEMA_LEAVES, OPTIONAL, PLAIN,
-  REPEATED, REQUIRED, RLE, RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
+  CONVERTED_LIST, CREATED_BY as WRITER, DATA_PAGE, DICTIONARY_PAGE, LEAVES as SCHEMA_LEAVES, MAGIC, OPTIONAL,
+  PLAIN, REPEATED, REQUIRED, RLE, RLE_DICTIONARY, UNCOMPRESSED, ZSTD,
 } from './parquetFormat.js';
 import { DATA_COLUMNS, dataSchema } from './schema.js';
 import { ByteSink } from './thrift.js';
@@ -461,8 +461,6 @@ function compressor(): zstd.Compressor {
   }
   return zstdCompressor;
 }
-
-const MAGIC = Buffer.from('PAR1', 'latin1');
 
 function writeFooter(out: ByteSink, numRows: number, cols: Written[]): void {
   out.begin(); // FileMetaData
