@@ -176,7 +176,7 @@ function schemaOf(bytes: Uint8Array): Map<string, SchemaNode> {
 export function openParquet(bytes: Uint8Array): ParquetFile | undefined {
   const n = bytes.length;
   if (n < 12 || !isMagic(bytes, 0) || !isMagic(bytes, n - 4)) return undefined;
-  const footerLen = bytes[n - 8]! | (bytes[n - 7]! << 8) | (bytes[n - 6]! << 16) | (bytes[n - 5]! << 24);
+  const footerLen = u32le(bytes, n - 8);
   if (footerLen <= 0 || footerLen > n - 12) return undefined;
   const dataEnd = n - 8 - footerLen;
   const meta = readFooter(new ThriftReader(bytes.subarray(0, n - 8), dataEnd));
@@ -210,6 +210,11 @@ export function openParquet(bytes: Uint8Array): ParquetFile | undefined {
 
 function sameChain(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The little-endian uint32 at `p` (a footer, level or value length). */
+function u32le(b: Uint8Array, p: number): number {
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
 }
 
 function isMagic(b: Uint8Array, at: number): boolean {
@@ -434,7 +439,7 @@ function inflate(stored: Uint8Array, rawSize: number, codec: number): Uint8Array
 /** v1 levels: 4-byte length, then the RLE/bit-packed hybrid. Returns the position after. */
 function levels(page: Uint8Array, p: number, max: number, count: number, out: Uint8Array): number {
   if (p + 4 > page.length) throw new Error('parquet: truncated levels');
-  const len = (page[p]! | (page[p + 1]! << 8) | (page[p + 2]! << 16) | (page[p + 3]! << 24)) >>> 0;
+  const len = u32le(page, p);
   const end = p + 4 + len;
   if (end > page.length) throw new Error('parquet: truncated levels');
   hybrid(page, p + 4, end, 32 - Math.clz32(max), count, out);
@@ -537,7 +542,7 @@ function plainValues(page: Uint8Array, p: number, kind: ValueKind, count: number
       const ascii = utf8 && count > 8 ? asciiString(buf, p) : undefined;
       for (let k = 0; k < count; k++) {
         if (p + 4 > page.length) throw new Error('parquet: truncated BYTE_ARRAY value');
-        const len = (page[p]! | (page[p + 1]! << 8) | (page[p + 2]! << 16) | (page[p + 3]! << 24)) >>> 0;
+        const len = u32le(page, p);
         const s = p + 4;
         p = s + len;
         if (p > page.length) throw new Error('parquet: truncated BYTE_ARRAY value');
