@@ -11,7 +11,7 @@ export interface ThriftStruct { [field: number]: ThriftValue | undefined }
 export const enum CType { TRUE = 1, FALSE = 2, BYTE = 3, I16 = 4, I32 = 5, I64 = 6, DOUBLE = 7, BINARY = 8, LIST = 9, SET = 10, MAP = 11, STRUCT = 12 }
 
 /** Thrown on bytes that are not a well-formed compact struct. */
-export class ThriftError extends Error {}
+class ThriftError extends Error {}
 
 export class ThriftReader {
   constructor(readonly buf: Uint8Array, public pos: number) {}

@@ -1,4 +1,3 @@
 export type { FileInfo, Storage } from './Storage.js';
 export { LocalStorage } from './LocalStorage.js';
-export { fsyncDir } from './durableFile.js';
 export { MemoryStorage } from './MemoryStorage.js';
