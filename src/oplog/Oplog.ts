@@ -376,7 +376,7 @@ export class Oplog {
     const run = this.queue.then(async () => {
       const snapshot = this.table.snapshot;
       const merges = this.pickMerges(snapshot, [], false);
-      const res = await this.commitRewrite(snapshot, merges, { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, pond: { trigger: 'upkeep' }, ...opts.commitInfo });
+      const res = await this.commitRewrite(snapshot, merges, { pond: { trigger: 'upkeep' }, ...opts.commitInfo });
       for (const [partId] of merges) this.deferredMerges.delete(partId);
       // The merge's commit wrote a due checkpoint; without one, it is written here.
       await this.table.checkpointIfDue();
@@ -401,12 +401,16 @@ export class Oplog {
     const snapshot = this.table.snapshot;
     const minFiles = Math.max(2, opts.minFiles ?? 2);
     const targets = [...this.partitionFiles(snapshot)].filter(([, files]) => files.length >= minFiles);
-    return this.commitRewrite(snapshot, targets, { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...opts.commitInfo });
+    return this.commitRewrite(snapshot, targets, opts.commitInfo);
   }
 
-  /** Rewrites each group of files (one partition each) as one file, in a commit of its own. */
-  private async commitRewrite(snapshot: Snapshot, targets: ReadonlyArray<readonly [string, readonly AddFile[]]>, commitInfo: Record<string, unknown>): Promise<CompactResult> {
+  /**
+   * Rewrites each group of files (one partition each) as one file, in an OPTIMIZE commit of
+   * its own (`info` adds to, or overrides, its commitInfo).
+   */
+  private async commitRewrite(snapshot: Snapshot, targets: ReadonlyArray<readonly [string, readonly AddFile[]]>, info: Record<string, unknown> = {}): Promise<CompactResult> {
     if (targets.length === 0) return { version: null, partitions: 0, filesRemoved: 0, filesAdded: 0 };
+    const commitInfo = { operation: 'OPTIMIZE', operationParameters: { predicate: '[]' }, ...info };
     const { adds, actions, rows, sizes } = await this.rewrite(targets, this.now());
     try {
       const snap = await this.table.commit(actions, { commitInfo, expectedVersion: snapshot.version + 1 });
