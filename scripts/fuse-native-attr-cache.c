@@ -220,6 +220,17 @@ static int pond_chan_writev (struct fuse_chan *ch, const struct iovec iov[], siz
   return 0;
 }
 
+/* Copies the iovecs into buf (size bytes); their total length, or 0 when they do not fit. */
+static size_t pond_gather (char *buf, size_t size, const struct iovec iov[], size_t count) {
+  size_t len = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (len + iov[i].iov_len > size) return 0;
+    memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
+    len += iov[i].iov_len;
+  }
+  return len;
+}
+
 /*
  * Requests of up to pond_pages pages instead of 32 (128 KiB): each FUSE request costs
  * the same few thread handoffs whatever its size, and at 128 KiB those were most of the
@@ -231,12 +242,7 @@ static int pond_chan_writev (struct fuse_chan *ch, const struct iovec iov[], siz
 static int pond_init_reply (struct fuse_chan *ch, const struct iovec iov[], size_t count) {
   uint32_t pages = ((pond_chan_t *) fuse_chan_data(ch))->pages;
   char buf[sizeof(struct fuse_out_header) + POND_INIT_OUT_SIZE];
-  size_t len = 0;
-  for (size_t i = 0; i < count; i++) {
-    if (len + iov[i].iov_len > sizeof(buf)) return pond_chan_writev(ch, iov, count);
-    memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
-    len += iov[i].iov_len;
-  }
+  size_t len = pond_gather(buf, sizeof(buf), iov, count);
   if (pages <= 32 || len != sizeof(struct fuse_out_header) + sizeof(struct fuse_init_out)) {
     return pond_chan_writev(ch, iov, count);
   }
@@ -264,12 +270,8 @@ static int pond_chan_send (struct fuse_chan *ch, const struct iovec iov[], size_
     fuse_lowlevel_notify_inval_inode(ch, pond_req.link_source, -1, 0);
   }
   char buf[POND_REPLY_MAX];
-  size_t len = 0;
-  for (size_t i = 0; i < count; i++) {
-    if (len + iov[i].iov_len > sizeof(buf)) return pond_chan_writev(ch, iov, count); /* unexpected: as is */
-    memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
-    len += iov[i].iov_len;
-  }
+  size_t len = pond_gather(buf, sizeof(buf), iov, count);
+  if (len == 0) return pond_chan_writev(ch, iov, count); /* unexpected: as is */
   pond_rewrite((pond_chan_t *) fuse_chan_data(ch), buf, len);
   struct iovec one = { .iov_base = buf, .iov_len = len };
   return pond_chan_writev(ch, &one, 1);

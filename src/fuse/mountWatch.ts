@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 const POLL_MS = 1000;
 
 /** True while /proc/self/mountinfo lists a mount whose device is `dev` ("major:minor"). */
-export async function isMountedDevice(dev: string): Promise<boolean> {
+async function isMountedDevice(dev: string): Promise<boolean> {
   const info = await fsp.readFile('/proc/self/mountinfo', 'utf8');
   // Fields: id, parent, major:minor, root, mount point, ...
   return info.split('\n').some((line) => line.split(' ', 3)[2] === dev);

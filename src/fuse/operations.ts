@@ -196,7 +196,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
       if (len > counters.largestRead) counters.largestRead = len;
       const h = handles.get(fd);
       if (h.node.kind !== 'file') throw new PondError('EISDIR', `is a directory: ${path}`);
-      return h.fs.readInto(h.node, pos, buf.subarray(0, len));
+      return h.fs.readInto(h.node, pos, buf); // fuse-native's buf is the reply's len bytes
     }),
 
     write: (path, fd, buf, len, pos, cb) => count('write', path, cb, async () => {

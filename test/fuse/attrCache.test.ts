@@ -4,7 +4,7 @@
 // (this process serves the mount, so it must not block on it). No timing: the mount's
 // attribute time is an hour, so nothing cached expires during the test.
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FuseServer } from '../../src/fuse/FuseServer.js';
 import { attrCacheSupported } from '../../src/fuse/nativeSupport.js';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { isMounted } from '../mount/harness.js';
 
 const exec = promisify(execFile);
 const N = 100;
@@ -56,7 +57,7 @@ describe.runIf(process.getuid?.() === 0)('attribute cache on a real mount', () =
   afterAll(async () => {
     for (const s of [cached, uncached]) {
       await s?.stop().catch(() => undefined);
-      if (s && readFileSync('/proc/mounts', 'utf8').includes(` ${s.mountpoint} `)) execFileSync('fusermount', ['-uz', s.mountpoint]);
+      if (s && isMounted(s.mountpoint)) execFileSync('fusermount', ['-uz', s.mountpoint]);
     }
     rmSync(base, { recursive: true, force: true });
   });

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type FuseType from 'fuse-native';
 import { buildFuseOptions } from '../../src/fuse/mountOptions.js';
 import { mountDevice, raiseReadAhead } from '../../src/fuse/readAhead.js';
+import { isMounted } from '../mount/harness.js';
 
 const Fuse = createRequire(import.meta.url)('fuse-native') as typeof FuseType;
 
@@ -19,7 +20,7 @@ describe.runIf(process.getuid?.() === 0)('raiseReadAhead', () => {
   const base = mkdtempSync(path.join(tmpdir(), 'pond-ra-'));
   const mnt = path.join(base, 'm');
   afterAll(() => {
-    if (readFileSync('/proc/mounts', 'utf8').includes(` ${mnt} `)) execFileSync('fusermount', ['-uz', mnt]);
+    if (isMounted(mnt)) execFileSync('fusermount', ['-uz', mnt]);
     rmSync(base, { recursive: true, force: true });
   });
 

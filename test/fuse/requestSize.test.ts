@@ -14,6 +14,7 @@ import { FuseServer } from '../../src/fuse/FuseServer.js';
 import { maxRequestPages } from '../../src/fuse/nativeSupport.js';
 import { mountDevice } from '../../src/fuse/readAhead.js';
 import { Pond } from '../../src/tinylogfs/index.js';
+import { isMounted } from '../mount/harness.js';
 
 const exec = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -37,7 +38,7 @@ describe.runIf(process.getuid?.() === 0)('request sizes on a real mount', () => 
   });
   afterAll(async () => {
     await server?.stop().catch(() => undefined);
-    if (server && readFileSync('/proc/mounts', 'utf8').includes(` ${server.mountpoint} `)) execFileSync('fusermount', ['-uz', server.mountpoint]);
+    if (server && isMounted(server.mountpoint)) execFileSync('fusermount', ['-uz', server.mountpoint]);
     rmSync(base, { recursive: true, force: true });
   });
 
