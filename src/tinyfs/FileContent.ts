@@ -57,14 +57,11 @@ export class FileContent implements ContentSource {
   async readInto(offset: number, out: Uint8Array): Promise<void> {
     const end = offset + out.length;
     if (end > this._size) throw new RangeError(`readInto past the end: ${end} > ${this._size}`);
-    // No dirty pages: one read of the base, not one per page (a chunked base fetches the
-    // chunks of a 1 MiB read in parallel).
-    if (this.pages.size === 0) return this.readBase(offset, end, out, 0);
     let pos = offset;
     while (pos < end) {
       const index = Math.floor(pos / PAGE_SIZE);
       const pageStart = index * PAGE_SIZE;
-      const stop = Math.min(end, pageStart + PAGE_SIZE);
+      let stop = Math.min(end, pageStart + PAGE_SIZE);
       const page = this.pages.get(index);
       if (page) {
         // Past a short page's end the bytes are zeros; `out` may hold anything (a reused buffer).
@@ -72,6 +69,9 @@ export class FileContent implements ContentSource {
         if (held > pos) out.set(page.subarray(pos - pageStart, held - pageStart), pos - offset);
         if (held < stop) out.fill(0, held - offset, stop - offset);
       } else {
+        // A run of clean pages is one read of the base, not one per page (a chunked base
+        // fetches the chunks of a 1 MiB read in parallel).
+        while (stop < end && !this.pages.has(stop / PAGE_SIZE)) stop = Math.min(end, stop + PAGE_SIZE);
         await this.readBase(pos, stop, out, pos - offset);
       }
       pos = stop;

@@ -27,9 +27,6 @@ export interface CommitResult {
 
 const DEFAULT_CACHE = 128 * 1024 * 1024;
 
-/** Flushes a caller waits on for durability: they do only the commit's own work. */
-const URGENT_TRIGGERS = new Set(['fsync']);
-
 /**
  * A pond opened for use: the live TinyFS over the oplog, flushes (group commit: callers
  * that arrive while a commit is being written share the next one), a flush timer, and
@@ -108,8 +105,9 @@ export class Pond {
 
   private async commit(trigger: string): Promise<CommitResult | undefined> {
     this.clearTimer();
-    // An fsync waits for this commit: merges of small files wait for an unhurried one.
-    const urgent = URGENT_TRIGGERS.has(trigger);
+    // An fsync waits for this commit, so it does only the commit's own work: merges of
+    // small files wait for an unhurried one.
+    const urgent = trigger === 'fsync';
     if (!this.fs.hasChanges) {
       if (!urgent && !this.readOnly && this.oplog.upkeepPending) {
         // Upkeep loses nothing when it fails (every row is committed already): the merges

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { PondError } from '../../src/errors.js';
 import { type FS, type FileNode } from '../../src/tinyfs/index.js';
-import { Pond } from '../../src/tinylogfs/index.js';
+import { Pond, type PondOptions } from '../../src/tinylogfs/index.js';
 import { tempDirs } from './tempDirs.js';
 
 const me = { uid: 1000, gid: 1000 };
@@ -124,15 +124,20 @@ describe('Pond (TinyLogFS on disk)', () => {
     expect(r3).toBe(r2);
     await pond.close();
   });
-  it('leaves small-file merges out of fsync commits and merges once the writer idles', async () => {
-    const dir = tmp();
-    await (await Pond.create(dir)).close();
-    const pond = await Pond.open(dir, { commitInterval: 0.05 });
-    const root = (): number => pond.oplog.partitionFiles().get(pond.oplog.snapshot.files[0]!.partitionValues.part_id!)!.length;
-    for (let i = 0; i < 12; i++) {
+  /** A pond whose files /f0../f(n-1) were each committed by an fsync (merges deferred). */
+  const fsyncedFiles = async (dir: string, n: number, opts: PondOptions = {}): Promise<Pond> => {
+    const pond = await Pond.create(dir, opts);
+    for (let i = 0; i < n; i++) {
       await put(pond.fs, `/f${i}`, `v${i}`);
       await pond.flush('fsync');
     }
+    return pond;
+  };
+
+  it('leaves small-file merges out of fsync commits and merges once the writer idles', async () => {
+    const dir = tmp();
+    const pond = await fsyncedFiles(dir, 12, { commitInterval: 0.05 });
+    const root = (): number => pond.oplog.partitionFiles().get(pond.oplog.snapshot.files[0]!.partitionValues.part_id!)!.length;
     // Twelve fsync commits, one file each in the root's partition, and no merge among them.
     expect(pond.version).toBe(12);
     expect(root()).toBe(13);
@@ -148,16 +153,6 @@ describe('Pond (TinyLogFS on disk)', () => {
     for (let i = 0; i < 12; i++) expect((await get(again.fs, `/f${i}`)).toString()).toBe(`v${i}`);
     await again.close();
   });
-
-  /** A pond whose files /f0../f(n-1) were each committed by an fsync (merges deferred). */
-  const fsyncedFiles = async (dir: string, n: number): Promise<Pond> => {
-    const pond = await Pond.create(dir);
-    for (let i = 0; i < n; i++) {
-      await put(pond.fs, `/f${i}`, `v${i}`);
-      await pond.flush('fsync');
-    }
-    return pond;
-  };
 
   it('makes deferred merges on close', async () => {
     const dir = tmp();
