@@ -21,6 +21,10 @@
  * FUSE_NOTIFY_INVAL_INODE for the source nodeid; its attr_version bump also makes the
  * kernel drop any getattr reply that was in flight before.
  *
+ * security.capability: the kernel asks for it before every write() to a file (to drop
+ * file capabilities, fs/inode.c file_remove_privs), a JS round trip per write. A nodeid
+ * JS answered ENODATA for is remembered and answered here (see pond_nocap_*).
+ *
  * fuse_loop_mt's workers each receive a request, run it and send its reply on the same
  * thread (the high-level API replies synchronously), so the request being answered is
  * kept in thread-local storage; a reply whose `unique` is not the one this thread read
@@ -45,6 +49,10 @@ static const uint32_t pond_attr_cache = 1; /* exported: JS checks this build is 
 #define POND_REPLY_MAX 512 /* attribute replies are < 256 bytes */
 #define POND_FUSE_MAX_PAGES (1u << 22) /* FUSE_MAX_PAGES: newer than libfuse 2.9's header */
 #define POND_INIT_OUT_SIZE 64 /* fuse_init_out since protocol 7.23; 2.9's is 24 bytes */
+#define POND_NOCAP_SLOTS 4096 /* direct-mapped; a collision only costs a JS round trip */
+#define POND_NOCAP_EPOCH_BITS 20
+#define POND_NOCAP_EPOCH_MASK ((1u << POND_NOCAP_EPOCH_BITS) - 1)
+#define POND_NOCAP_MAX_NODEID (1ull << (64 - POND_NOCAP_EPOCH_BITS)) /* libfuse 2.9's are 32-bit */
 
 /* exported: the most pages per request pond_max_pages=N can ask for (0: not supported) */
 static const uint32_t pond_max_pages = POND_MAX_PAGES;
@@ -56,6 +64,10 @@ typedef struct {
      FUSE_MAX_PAGES (written and read by the one thread that receives and answers INIT) */
   uint32_t pages;
   uint64_t sticky[POND_STICKY_WORDS];
+  /* nodeids known to have no security.capability: (nodeid << POND_NOCAP_EPOCH_BITS) |
+     the epoch they were learnt in, one word each so no reader sees half an entry */
+  uint32_t nocap_epoch;
+  uint64_t nocap[POND_NOCAP_SLOTS];
 } pond_chan_t;
 
 enum { POND_HINT_NONE = 0, POND_HINT_CACHE, POND_HINT_VOLATILE };
@@ -65,7 +77,11 @@ static __thread struct {
   uint32_t opcode;
   uint64_t link_source;
   int hint;
+  uint64_t nocap_probe; /* a GETXATTR security.capability of this nodeid, or 0 */
+  uint32_t nocap_epoch; /* the epoch it was received in */
 } pond_req;
+
+static int pond_chan_writev (struct fuse_chan *ch, const struct iovec iov[], size_t count);
 
 static uint32_t pond_sticky_bit (uint64_t ino) {
   uint64_t h = ino * 0x9E3779B97F4A7C15ull; /* hash: collisions only cost caching */
@@ -80,6 +96,102 @@ static void pond_sticky_mark (pond_chan_t *pc, uint64_t ino) {
 static int pond_sticky_has (pond_chan_t *pc, uint64_t ino) {
   uint32_t b = pond_sticky_bit(ino);
   return (__atomic_load_n(&pc->sticky[b >> 6], __ATOMIC_SEQ_CST) >> (b & 63)) & 1;
+}
+
+/*
+ * The security.capability cache. An entry is learnt from a JS ENODATA reply, and only if
+ * no request that can change what a nodeid's capability is (SETXATTR, REMOVEXATTR, LINK,
+ * RENAME: libfuse's nodeids are per path, so a link or rename can put another file's
+ * attributes behind one) was received since the GETXATTR: each of those starts a new
+ * epoch, which invalidates every entry at once. FORGET drops a nodeid's entry, so an id
+ * libfuse hands out again never inherits one. The epoch wraps after 2^20 such requests:
+ * the table is zeroed then, so an entry from before the wrap cannot come back to life.
+ */
+static uint32_t pond_nocap_slot (uint64_t nodeid) {
+  return (uint32_t) ((nodeid * 0x9E3779B97F4A7C15ull) >> 52) % POND_NOCAP_SLOTS;
+}
+
+static uint64_t pond_nocap_entry (uint64_t nodeid, uint32_t epoch) {
+  return (nodeid << POND_NOCAP_EPOCH_BITS) | (epoch & POND_NOCAP_EPOCH_MASK);
+}
+
+static int pond_nocap_has (pond_chan_t *pc, uint64_t nodeid) {
+  if (nodeid == 0 || nodeid >= POND_NOCAP_MAX_NODEID) return 0;
+  uint32_t epoch = __atomic_load_n(&pc->nocap_epoch, __ATOMIC_SEQ_CST);
+  return __atomic_load_n(&pc->nocap[pond_nocap_slot(nodeid)], __ATOMIC_SEQ_CST) == pond_nocap_entry(nodeid, epoch);
+}
+
+static void pond_nocap_learn (pond_chan_t *pc, uint64_t nodeid, uint32_t epoch) {
+  if (nodeid == 0 || nodeid >= POND_NOCAP_MAX_NODEID) return;
+  uint64_t *slot = &pc->nocap[pond_nocap_slot(nodeid)];
+  __atomic_store_n(slot, pond_nocap_entry(nodeid, epoch), __ATOMIC_SEQ_CST);
+  /* A new epoch began meanwhile: the entry may be stale already, take it back. */
+  if (__atomic_load_n(&pc->nocap_epoch, __ATOMIC_SEQ_CST) != epoch) __atomic_store_n(slot, 0, __ATOMIC_SEQ_CST);
+}
+
+static void pond_nocap_forget (pond_chan_t *pc, uint64_t nodeid) {
+  if (nodeid == 0 || nodeid >= POND_NOCAP_MAX_NODEID) return;
+  uint64_t *slot = &pc->nocap[pond_nocap_slot(nodeid)];
+  uint64_t seen = __atomic_load_n(slot, __ATOMIC_SEQ_CST);
+  if ((seen >> POND_NOCAP_EPOCH_BITS) == nodeid) {
+    __atomic_compare_exchange_n(slot, &seen, 0, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  }
+}
+
+static void pond_nocap_new_epoch (pond_chan_t *pc) {
+  uint32_t epoch = __atomic_add_fetch(&pc->nocap_epoch, 1, __ATOMIC_SEQ_CST);
+  if ((epoch & POND_NOCAP_EPOCH_MASK) == 0) {
+    for (size_t i = 0; i < POND_NOCAP_SLOTS; i++) __atomic_store_n(&pc->nocap[i], 0, __ATOMIC_SEQ_CST);
+  }
+}
+
+/* The name of a GETXATTR request (after its fuse_getxattr_in), when it is security.capability. */
+static int pond_is_capability_probe (const char *buf, size_t len) {
+  static const char name[] = "security.capability";
+  size_t at = sizeof(struct fuse_in_header) + sizeof(struct fuse_getxattr_in);
+  return len >= at + sizeof(name) && memcmp(buf + at, name, sizeof(name)) == 0;
+}
+
+/* Notes what a request means for the cache; 1 when it is answered from it (ENODATA). */
+static int pond_nocap_receive (pond_chan_t *pc, const char *buf, size_t len) {
+  const struct fuse_in_header *in = (const struct fuse_in_header *) buf;
+  const char *arg = buf + sizeof(*in);
+  switch (in->opcode) {
+    case FUSE_GETXATTR:
+      if (!pond_is_capability_probe(buf, len)) return 0;
+      if (pond_nocap_has(pc, in->nodeid)) return 1;
+      pond_req.nocap_probe = in->nodeid;
+      pond_req.nocap_epoch = __atomic_load_n(&pc->nocap_epoch, __ATOMIC_SEQ_CST);
+      return 0;
+    case FUSE_SETXATTR:
+    case FUSE_REMOVEXATTR:
+    case FUSE_LINK:
+    case FUSE_RENAME:
+    case 45: /* FUSE_RENAME2, newer than libfuse 2.9 (which answers ENOSYS) */
+      pond_nocap_new_epoch(pc);
+      return 0;
+    case FUSE_FORGET:
+      pond_nocap_forget(pc, in->nodeid);
+      return 0;
+    case FUSE_BATCH_FORGET: {
+      if (len < sizeof(*in) + sizeof(struct fuse_batch_forget_in)) return 0;
+      uint32_t count = ((const struct fuse_batch_forget_in *) arg)->count;
+      const struct fuse_forget_one *one = (const struct fuse_forget_one *) (arg + sizeof(struct fuse_batch_forget_in));
+      for (uint32_t i = 0; i < count && (const char *) (one + i + 1) <= buf + len; i++) {
+        pond_nocap_forget(pc, one[i].nodeid);
+      }
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+/* Answers a request with an error and no payload; 0 or -errno as the channel's send. */
+static int pond_reply_error (struct fuse_chan *ch, uint64_t unique, int error) {
+  struct fuse_out_header out = { .len = sizeof(out), .error = -error, .unique = unique };
+  struct iovec one = { .iov_base = &out, .iov_len = sizeof(out) };
+  return pond_chan_writev(ch, &one, 1);
 }
 
 /* Called after each JS getattr/fgetattr on the worker thread that will send the reply. */
@@ -172,9 +284,10 @@ static int pond_chan_receive (struct fuse_chan **chp, char *buf, size_t size) {
   struct fuse_session *se = fuse_chan_session(ch);
   ssize_t res;
   int err;
+restart:
   pond_req.unique = 0;
   pond_req.hint = POND_HINT_NONE;
-restart:
+  pond_req.nocap_probe = 0;
   res = read(fuse_chan_fd(ch), buf, size);
   err = errno;
   if (fuse_session_exited(se)) return 0;
@@ -192,6 +305,11 @@ restart:
     return -EIO;
   }
   const struct fuse_in_header *in = (const struct fuse_in_header *) buf;
+  if (pond_nocap_receive((pond_chan_t *) fuse_chan_data(ch), buf, (size_t) res)) {
+    int sent = pond_reply_error(ch, in->unique, ENODATA);
+    if (sent != 0 && sent != -ENOENT) return sent;
+    goto restart;
+  }
   pond_req.unique = in->unique;
   pond_req.opcode = in->opcode;
   pond_req.link_source = 0;
@@ -263,6 +381,9 @@ static int pond_chan_send (struct fuse_chan *ch, const struct iovec iov[], size_
   const struct fuse_out_header *out = (const struct fuse_out_header *) iov[0].iov_base;
   if (out->unique == 0 || out->unique != pond_req.unique) return pond_chan_writev(ch, iov, count);
   pond_req.unique = 0; /* this request is answered */
+  if (pond_req.nocap_probe != 0 && out->error == -ENODATA) {
+    pond_nocap_learn((pond_chan_t *) fuse_chan_data(ch), pond_req.nocap_probe, pond_req.nocap_epoch);
+  }
   if (pond_req.opcode == FUSE_INIT && out->error == 0) return pond_init_reply(ch, iov, count);
   if (out->error != 0 || !pond_is_attr_reply(pond_req.opcode)) return pond_chan_writev(ch, iov, count);
   if (pond_req.opcode == FUSE_LINK && pond_req.link_source != 0) {

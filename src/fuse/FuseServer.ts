@@ -66,7 +66,7 @@ export class FuseServer {
       const version = o.at === undefined ? undefined : await pond.resolveVersion(o.at);
       const live = version === undefined ? pond.fs : await pond.view(version);
       const router = new HistoryRouter(pond, live, o.history ?? 'hidden');
-      const counters: RequestCounters = { getattr: 0, largestRead: 0, largestWrite: 0 };
+      const counters: RequestCounters = { getattr: 0, getxattr: 0, largestRead: 0, largestWrite: 0 };
       const ops = makeOperations({ pond, router, readOnly, log, counters });
       await assertMountpoint(mountpoint);
       // Hard links: libfuse's high-level API gives each path its own kernel inode, so a

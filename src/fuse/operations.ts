@@ -30,6 +30,8 @@ export interface OperationsContext {
 export interface RequestCounters {
   /** getattr calls answered. */
   getattr: number;
+  /** getxattr calls answered (the channel answers some itself: security.capability). */
+  getxattr: number;
   /** The largest read and write requests seen, in bytes. */
   largestRead: number;
   largestWrite: number;
@@ -43,7 +45,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
   const { pond, router } = ctx;
   const handles = new HandleTable();
   const hidden = new Map<string, { fs: FS; node: Node }>();
-  const counters = ctx.counters ?? { getattr: 0, largestRead: 0, largestWrite: 0 };
+  const counters = ctx.counters ?? { getattr: 0, getxattr: 0, largestRead: 0, largestWrite: 0 };
   // Path -> node of the live tree, so a hot call (getattr of uncached attributes) is
   // answered without a promise or a walk. Names only disappear or move through unlink and
   // rmdir (which drop their name) and rename (which clears it); version views never change.
@@ -317,6 +319,7 @@ export function makeOperations(ctx: OperationsContext): Fuse.Operations {
     }),
 
     getxattr: (path, name, _pos, cb) => {
+      counters.getxattr++;
       // `ls -l` asks every file for its ACL and SELinux label: answer a known node
       // without a promise, and "no such attribute" without building an error.
       const hit = known(path);

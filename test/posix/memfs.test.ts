@@ -18,6 +18,7 @@ const expectedUnsupported: Record<string, string> = {
   'hard links: attributes through the other name': 'memfs has no link',
   'hard links: random sequence, every name after every step': 'memfs has no link',
   'xattrs (user namespace)': 'memfs has no xattr handlers',
+  'file capabilities (security.capability)': 'memfs has no xattr handlers',
   utimes: 'libfuse 2.9 drops a utimensat that sets only one time (touch -m/-a); native-notes/semantics.md',
 };
 
