@@ -17,7 +17,16 @@ export interface PondOptions {
   commitInterval?: number;
   /** Who holds the lock, for the error a second writer sees. */
   owner?: string;
+  /**
+   * Told when a commit nobody waits for (the timer's, or one started by memory pressure)
+   * fails; its changes stay pending for the next commit. Failures with the same code
+   * (ENOSPC, EIO...) within a minute of the last one told are not told again.
+   */
+  onCommitError?: (trigger: string, err: unknown) => void;
 }
+
+/** How long a repeated background commit failure stays untold. */
+const REPEAT_QUIET_MS = 60_000;
 
 export interface CommitResult {
   version: number;
@@ -41,6 +50,7 @@ export class Pond {
   private timer: NodeJS.Timeout | undefined;
   private readonly views = new Map<number, Promise<FS>>();
   private closed = false;
+  private lastError: { code: string; at: number } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -129,15 +139,28 @@ export class Pond {
         urgent,
       });
       plan.settle(version);
+      this.lastError = undefined; // a later failure is news again
       return { version, timestamp, counts: plan.counts };
     } catch (err) {
       this.fs.restoreChanges(changes);
+      if (trigger === 'timer' || trigger === 'memory') this.tell(trigger, err);
       throw err;
     } finally {
       this.flushingBytes = 0;
       // Merges an fsync left behind run once the writer has been idle for the interval.
       if (this.oplog.upkeepPending) this.changed();
     }
+  }
+
+  /** A background commit failed: tell onCommitError, unless it just heard the same. */
+  private tell(trigger: string, err: unknown): void {
+    // Messages name temp files, which differ from one attempt to the next: compare codes.
+    const code = String((err as { code?: unknown } | null)?.code ?? (err instanceof Error ? err.message : err));
+    const now = Date.now();
+    const last = this.lastError;
+    if (last && last.code === code && now - last.at < REPEAT_QUIET_MS) return;
+    this.lastError = { code, at: now };
+    this.opts.onCommitError?.(trigger, err);
   }
 
   private changed(): void {

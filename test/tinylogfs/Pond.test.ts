@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
@@ -178,6 +179,33 @@ describe('Pond (TinyLogFS on disk)', () => {
     const again = await Pond.open(dir, { readOnly: true });
     expect((await get(again.fs, '/f10')).toString()).toBe('v10');
     expect([...again.oplog.partitionFiles().values()].every((files) => files.length < 8)).toBe(true);
+    await again.close();
+  });
+
+  it('tells a failed timer commit once, keeps its changes and commits them later', async () => {
+    const dir = tmp();
+    const told: string[] = [];
+    const pond = await Pond.create(dir, { commitInterval: 0.02, onCommitError: (trigger, err) => told.push(`${trigger}: ${String(err)}`) });
+    await put(pond.fs, '/a', 'first');
+    await pond.flush('fsync');
+    // The root's partition folder becomes a file: every data file written there fails.
+    const part = join(dir, 'oplog', `part_id=${pond.oplog.snapshot.files[0]!.partitionValues.part_id!}`);
+    renameSync(part, `${part}.away`);
+    writeFileSync(part, 'in the way');
+    await put(pond.fs, '/a', 'second');
+    await vi.waitFor(() => expect(told.length).toBe(1), { timeout: 10_000, interval: 20 });
+    expect(told[0]).toMatch(/^timer: /);
+    await put(pond.fs, '/a', 'third'); // the timer runs again: same failure, not told again
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(told).toEqual([told[0]]);
+    expect(pond.version).toBe(1);
+    rmSync(part);
+    renameSync(`${part}.away`, part);
+    const c = await pond.flush('fsync');
+    expect(c?.version).toBe(2);
+    await pond.close();
+    const again = await Pond.open(dir, { readOnly: true });
+    expect((await get(again.fs, '/a')).toString()).toBe('third');
     await again.close();
   });
 });
