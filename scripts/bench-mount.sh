@@ -20,6 +20,7 @@
 # PARTS (default "io files sqlite": sequential write/read, create/stat/rm -rf, sqlite; a
 # subset runs and reports only those rows).
 # SKIP="tmpfs bindfs" to leave targets out (memfs always runs: it is the ratio's base).
+# BENCH_TMP (default /tmp): the folder the run makes its own under (host and tmpfs targets).
 set -uo pipefail
 
 SIZE_MB=${SIZE_MB:-256}
@@ -33,7 +34,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 [ "$(id -u)" = 0 ] || { echo "bench-mount.sh: needs root (mount -t tmpfs, drop_caches)" >&2; exit 1; }
 
-BASE=$(mktemp -d /tmp/pond-bench.XXXXXX)
+BASE=$(mktemp -d "${BENCH_TMP:-/tmp}/pond-bench.XXXXXX")
 MOUNTED=()      # mount points to unmount, in reverse order
 MEMFS_PID=""
 MEMFS1M_PID=""
