@@ -339,6 +339,23 @@ export class FS {
     return this.changes.bytes;
   }
 
+  /**
+   * Files changed since the last flush that hold at least `min` bytes in dirty pages and
+   * still have a name: what a spill (tinylogfs) can move out of memory before a commit.
+   */
+  dirtyFiles(min: number): FileNode[] {
+    const out: FileNode[] = [];
+    for (const { node } of this.changes.nodes.values()) {
+      if (node instanceof FileNode && node.meta.nlink > 0 && node.content.dirtyBytes >= min) out.push(node);
+    }
+    return out;
+  }
+
+  /** Moves the pressure signal: down by what a spill took out of memory, back up if it failed. */
+  adjustPending(delta: number): void {
+    this.changes.bytes = Math.max(0, this.changes.bytes + delta);
+  }
+
   get hasChanges(): boolean {
     return !this.changes.empty;
   }

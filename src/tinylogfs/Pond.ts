@@ -3,7 +3,8 @@ import { PondError } from '../errors.js';
 import { Oplog } from '../oplog/index.js';
 import { FS } from '../tinyfs/index.js';
 import { ContentCache } from './ContentCache.js';
-import { planFlush } from './flush.js';
+import { INLINE_MAX, planFlush } from './flush.js';
+import { SPILL_MIN, spillFiles } from './spill.js';
 import { WriterLock } from './lock.js';
 import { LogBackend } from './LogBackend.js';
 import { parseVersionSpec } from './versionSpec.js';
@@ -51,6 +52,8 @@ export class Pond {
   private readonly views = new Map<number, Promise<FS>>();
   private closed = false;
   private lastError: { code: string; at: number } | undefined;
+  /** Bytes spills chunked since the last commit: that commit names them. */
+  private spilledBytes = 0;
 
   private constructor(
     readonly dir: string,
@@ -132,6 +135,8 @@ export class Pond {
     try {
       const plan = await planFlush(changes, this.backend, this.oplog.content, this.cache);
       if (plan.rows.length === 0) return undefined;
+      const spilled = this.spilledBytes;
+      plan.counts.bytes += spilled;
       const { created, updated, deleted, bytes } = plan.counts;
       const summary = `${trigger}: ${created} created, ${updated} changed, ${deleted} deleted`;
       const { version, timestamp } = await this.oplog.append(plan.rows, {
@@ -139,6 +144,7 @@ export class Pond {
         urgent,
       });
       plan.settle(version);
+      this.spilledBytes -= spilled;
       this.lastError = undefined; // a later failure is news again
       return { version, timestamp, counts: plan.counts };
     } catch (err) {
@@ -177,12 +183,13 @@ export class Pond {
 
   /**
    * Dirty bytes count against the cache budget: clean content is evicted to make room for
-   * them. Past an eighth of the budget a flush starts, and writes go on beside it (the
-   * flush chunks on a worker thread): double buffering, so a stream is not stopped at
-   * every eighth. The caller must wait when the next eighth fills while that flush is
-   * still running, or when a quarter of the budget is dirty. Eighths, not quarters: the
-   * flushed pages are freed only by a GC, which V8 starts after ~64 MiB of garbage array
-   * buffers, so the dirty bytes in memory count twice; with quarters a 1 GiB stream
+   * them. Past an eighth of the budget a spill starts (spill.ts: big files' dirty pages
+   * become staged chunks, no commit; a commit when only small files are dirty), and writes
+   * go on beside it (the chunking runs on a worker thread): double buffering, so a stream
+   * is not stopped at every eighth. The caller must wait when the next eighth fills while
+   * that spill is still running, or when a quarter of the budget is dirty. Eighths, not
+   * quarters: the freed pages go only at a GC, which V8 starts after ~64 MiB of garbage
+   * array buffers, so the dirty bytes in memory count twice; with quarters a 1 GiB stream
    * through a 128 MiB cache peaked at 291-304 MiB RSS, with eighths at 268-277 MiB.
    */
   pressure(): Promise<CommitResult | undefined> | undefined {
@@ -190,11 +197,47 @@ export class Pond {
     this.cache.trim(this.cache.maxBytes - pending - this.flushingBytes);
     if (pending <= this.cache.maxBytes / 8) return undefined;
     if (this.running) return this.running;
-    const flush = this.flush('memory');
-    if (pending > this.cache.maxBytes / 4) return flush;
-    // Not awaited: after a failure the changes wait for the next flush.
-    flush.catch(() => undefined);
+    // A small cache (tests) spills smaller files too.
+    const spill = this.spill(Math.min(SPILL_MIN, this.cache.maxBytes / 64));
+    if (pending > this.cache.maxBytes / 4) return spill;
+    // Not awaited: after a failure the pages stay, and the next pressure tries again.
+    spill.catch(() => undefined);
     return undefined;
+  }
+
+  /**
+   * Frees the dirty pages of files holding at least `min` bytes of them, without a
+   * commit (spill.ts); with no such file, commits instead (trigger "memory"), the only
+   * way to free many small files. Never beside a commit: while one runs, this is it.
+   */
+  spill(min = SPILL_MIN): Promise<CommitResult | undefined> {
+    // A commit or spill under way frees memory too. Not queued: a queued flush must stay
+    // a commit (an fsync waits on it), and the next write's pressure() asks again.
+    if (this.running) return this.running;
+    this.running = this.spillNow(min).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async spillNow(min: number): Promise<CommitResult | undefined> {
+    if (this.readOnly) return undefined;
+    // Files a commit would store inline stay in pages: chunks would change how they are stored.
+    const files = this.fs.dirtyFiles(Math.max(1, min)).filter((f) => f.size > INLINE_MAX);
+    if (files.length === 0) return this.commit('memory');
+    const dirty = files.reduce((n, f) => n + f.content.dirtyBytes, 0);
+    this.fs.adjustPending(-dirty);
+    this.flushingBytes = dirty;
+    try {
+      const { chunked } = await spillFiles(files, this.oplog.content, this.cache, this.backend, (unfreed) => this.fs.adjustPending(unfreed));
+      this.spilledBytes += chunked;
+      return undefined;
+    } catch (err) {
+      this.tell('memory', err);
+      throw err;
+    } finally {
+      this.flushingBytes = 0;
+    }
   }
 
   private clearTimer(): void {

@@ -155,15 +155,25 @@ async function storeContent(source: ContentSource, store: ContentStore, cache: C
     const inline = new InlineContent(bytes.length, sha, cache, undefined, bytes);
     return { size: bytes.length, sha256: sha, content: bytes, chunks: null, committed: inline, newBytes: bytes.length, fresh: true };
   }
-  // Re-chunks only from the last cut before the first changed byte; chunks are staged
-  // and published (one barrier) before the commit that names them.
-  const stored = await storeChunked(source, store);
-  const chunked = new ChunkedContent(stored.size, stored.sha256, stored.chunks, cache, backend.loader);
-  rememberMidstate(chunked, stored.midstate);
+  // Chunks are staged and published (one barrier) before the commit that names them.
+  const { stored, chunked } = await stageChunks(source, store, cache, backend);
   return {
     size: stored.size, sha256: stored.sha256, content: null, chunks: stored.chunks,
     committed: chunked, newBytes: stored.newBytes, fresh: true,
   };
+}
+
+/**
+ * Chunks `source` into staged chunk files (re-chunking only from the last cut before its
+ * first changed byte) and returns the content they make up, readable at once (a staged
+ * chunk answers for its name until published).
+ */
+export async function stageChunks(source: ContentSource, store: ContentStore, cache: ContentCache, backend: LogBackend):
+  Promise<{ stored: Awaited<ReturnType<typeof storeChunked>>; chunked: ChunkedContent }> {
+  const stored = await storeChunked(source, store);
+  const chunked = new ChunkedContent(stored.size, stored.sha256, stored.chunks, cache, backend.loader);
+  rememberMidstate(chunked, stored.midstate);
+  return { stored, chunked };
 }
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

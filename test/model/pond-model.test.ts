@@ -59,6 +59,8 @@ type Op =
   | { op: 'flush' }
   /** A flush started but not awaited: the next operation runs while it is written. */
   | { op: 'flushDuring'; big: number }
+  /** A spill (big files' dirty pages to staged chunks, no commit), awaited or running beside the next operation. */
+  | { op: 'spill'; during: boolean }
   | { op: 'reopen'; smallCache: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -79,6 +81,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   // `big` > 0 first writes a chunked file (outside the name pool), so that the flush does
   // real IO while the next operation runs.
   { weight: 3, arbitrary: fc.record({ op: fc.constant('flushDuring' as const), big: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 })) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('spill' as const), during: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reopen' as const), smallCache: fc.boolean() }) },
 );
 
@@ -265,6 +268,17 @@ async function run(ops: Op[]): Promise<void> {
   try {
     for (const op of ops) {
       trace.push(describeOp(op));
+      if (op.op === 'spill') {
+        await settle();
+        // No version: what the pond reads must not change, now or once it is committed.
+        const spill = pond.spill(0);
+        if (op.during) during = { result: spill, listing: listModel(model) };
+        else {
+          await spill;
+          await check(describeOp(op));
+        }
+        continue;
+      }
       if (op.op === 'flush' || op.op === 'reopen' || op.op === 'flushDuring') {
         await settle();
         if (op.op === 'flushDuring') {

@@ -1,34 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FileNode } from '../../src/tinyfs/index.js';
 import { Pond } from '../../src/tinylogfs/index.js';
 import { tempDirs } from './tempDirs.js';
 
 // Dirty bytes count against the cache budget: past an eighth of it pressure() starts a
-// flush that writes go on beside, and hands the writer that flush to wait for once the
-// next eighth fills; clean content is evicted to make room.
+// spill (big files' dirty pages become staged chunks, no commit) that writes go on
+// beside, and hands the writer that spill to wait for once the next eighth fills; clean
+// content is evicted to make room. Only when no file is big enough does it commit.
 
 const me = { uid: 1000, gid: 1000 };
 const tmp = tempDirs('pond-press-');
 
+async function readAll(pond: Pond, path: string): Promise<Buffer> {
+  const f = (await pond.fs.resolve(path)) as FileNode;
+  return Buffer.from(await pond.fs.read(f, 0, f.size));
+}
+
 describe('Pond.pressure', () => {
-  it('asks for a flush past an eighth of the cache and trims clean content', async () => {
+  it('spills past an eighth of the cache, makes no version, and trims clean content', async () => {
     const dir = tmp();
     const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });
     pond.cache.set('a'.repeat(64), new Uint8Array(900 * 1024));
+    const data = randomBytes(300 * 1024);
     const f = await pond.fs.create('/f', 0o644, me);
-    await pond.fs.write(f, 0, new Uint8Array(100 * 1024));
+    await pond.fs.write(f, 0, data.subarray(0, 100 * 1024));
     expect(pond.pressure()).toBeUndefined();
     expect(pond.cache.bytes).toBeLessThanOrEqual(1024 * 1024 - 100 * 1024);
-    await pond.fs.write(f, 100 * 1024, new Uint8Array(50 * 1024));
-    // A flush starts, and this writer goes on.
+    await pond.fs.write(f, 100 * 1024, data.subarray(100 * 1024, 150 * 1024));
+    // A spill starts, and this writer goes on.
     expect(pond.pressure()).toBeUndefined();
     expect(pond.fs.pendingBytes).toBe(0);
-    // Another eighth while that flush runs: now the writer waits for it.
-    await pond.fs.write(f, 150 * 1024, new Uint8Array(150 * 1024));
+    // Another eighth while that spill runs: now the writer waits for it.
+    await pond.fs.write(f, 150 * 1024, data.subarray(150 * 1024));
     const p = pond.pressure();
     expect(p).toBeDefined();
-    expect((await p)?.version).toBe(1);
+    expect(await p).toBeUndefined();
+    expect(pond.version).toBe(0);
     expect(pond.fs.pendingBytes).toBe(150 * 1024);
+    expect(f.content.dirtyBytes).toBeGreaterThanOrEqual(150 * 1024);
+    expect((await readAll(pond, '/f')).equals(data)).toBe(true);
+    // A second spill re-chunks from the last cut; what is read back does not change.
+    await pond.spill(0);
+    expect(f.content.dirtyBytes).toBe(0);
+    expect((await readAll(pond, '/f')).equals(data)).toBe(true);
+    // One commit names the staged chunks: one version, and it counts the bytes spilled.
+    const c = await pond.flush('fsync');
+    expect(c?.version).toBe(1);
+    expect(c?.counts.bytes).toBeGreaterThanOrEqual(data.length);
     await pond.close();
-    expect(pond.version).toBe(2);
+    expect(pond.version).toBe(1);
+    const again = await Pond.open(dir, { readOnly: true });
+    expect((await readAll(again, '/f')).equals(data)).toBe(true);
+    await again.close();
+  });
+
+  it('commits when only small files are dirty', async () => {
+    const dir = tmp();
+    const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });
+    for (let i = 0; i < 20; i++) await pond.fs.write(await pond.fs.create(`/s${i}`, 0o644, me), 0, new Uint8Array(8 * 1024).fill(i));
+    const p = pond.pressure() ?? pond.spill();
+    expect((await p)?.version).toBe(1);
+    const [info] = await pond.oplog.table.commitInfos(1, 1);
+    expect(JSON.stringify(info!.commitInfo)).toContain('memory');
+    await pond.close();
+  });
+
+  it('loses only unsynced writes when the writer dies after a spill', async () => {
+    const dir = tmp();
+    const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });
+    const f = await pond.fs.create('/f', 0o644, me);
+    await pond.fs.write(f, 0, Buffer.from('committed'));
+    await pond.flush('fsync');
+    await pond.fs.write(f, 0, randomBytes(400 * 1024));
+    await pond.spill(0);
+    const staging = join(dir, 'content', '.tmp');
+    expect(readdirSync(staging).length).toBeGreaterThan(0);
+    // Dies without a commit: the lock is a dead writer's, the staged chunks nobody's.
+    await (pond as unknown as { lock: { release(): Promise<void> } }).lock.release();
+    const again = await Pond.open(dir);
+    expect((await readAll(again, '/f')).toString()).toBe('committed');
+    expect(readdirSync(staging)).toEqual([]);
+    await again.close();
   });
 });
