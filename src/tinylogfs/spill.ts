@@ -4,12 +4,12 @@ import type { ContentCache } from './ContentCache.js';
 import { stageChunks } from './flush.js';
 import type { LogBackend } from './LogBackend.js';
 
-// A spill frees the dirty pages of big files without a commit: their bytes become staged
-// chunk files (the same chunks the next commit would make), and the file's content reads
-// them from there. The next commit publishes the staged chunks with its own and names
-// them: so memory pressure no longer makes versions the user never asked for (a 1 GiB
-// copy made one per 16 MiB), and a crash before that commit loses only unsynced writes,
-// as it would have anyway (staged chunks of a dead writer are discarded on open).
+// A spill frees the dirty pages of big files without a commit: their bytes become chunk
+// files (the same chunks the next commit would make; Pond publishes them at once), and
+// the file's content reads them from there. The next commit names them: so memory
+// pressure no longer makes versions the user never asked for (a 1 GiB copy made one per
+// 16 MiB), and a crash before that commit loses only unsynced writes, as it would have
+// anyway; their chunks stay in the store, named by nothing.
 
 /** Files whose dirty pages are worth a spill: below this, a page map costs little. */
 export const SPILL_MIN = 1024 * 1024;
