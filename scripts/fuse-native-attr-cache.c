@@ -108,7 +108,7 @@ static int pond_sticky_has (pond_chan_t *pc, uint64_t ino) {
  * the table is zeroed then, so an entry from before the wrap cannot come back to life.
  */
 static uint32_t pond_nocap_slot (uint64_t nodeid) {
-  return (uint32_t) ((nodeid * 0x9E3779B97F4A7C15ull) >> 52) % POND_NOCAP_SLOTS;
+  return (uint32_t) ((nodeid * 0x9E3779B97F4A7C15ull) >> 52); /* top 12 bits: 4096 slots */
 }
 
 static uint64_t pond_nocap_entry (uint64_t nodeid, uint32_t epoch) {
@@ -187,11 +187,11 @@ static int pond_nocap_receive (pond_chan_t *pc, const char *buf, size_t len) {
   }
 }
 
-/* Answers a request with an error and no payload; 0 or -errno as the channel's send. */
-static int pond_reply_error (struct fuse_chan *ch, uint64_t unique, int error) {
+/* Answers a request with an error and no payload. */
+static void pond_reply_error (struct fuse_chan *ch, uint64_t unique, int error) {
   struct fuse_out_header out = { .len = sizeof(out), .error = -error, .unique = unique };
   struct iovec one = { .iov_base = &out, .iov_len = sizeof(out) };
-  return pond_chan_writev(ch, &one, 1);
+  pond_chan_writev(ch, &one, 1);
 }
 
 /* Called after each JS getattr/fgetattr on the worker thread that will send the reply. */
@@ -306,8 +306,9 @@ restart:
   }
   const struct fuse_in_header *in = (const struct fuse_in_header *) buf;
   if (pond_nocap_receive((pond_chan_t *) fuse_chan_data(ch), buf, (size_t) res)) {
-    int sent = pond_reply_error(ch, in->unique, ENODATA);
-    if (sent != 0 && sent != -ENOENT) return sent;
+    /* As libfuse does with its replies, a failed one is not the loop's end: an unmount
+       shows at the next read (ENODEV). */
+    pond_reply_error(ch, in->unique, ENODATA);
     goto restart;
   }
   pond_req.unique = in->unique;

@@ -61,7 +61,7 @@ export class FuseServer {
     const readOnly = (o.readOnly ?? false) || o.at !== undefined;
     const pond = await Pond.open(o.pondDir, {
       readOnly, cacheSize: o.cacheSize, commitInterval: o.commitInterval ?? 5, owner: `pond mount ${mountpoint}`,
-      onCommitError: (trigger, err) => log(`${trigger} commit failed, changes kept for the next: ${err instanceof Error ? err.message : String(err)}`),
+      onCommitError: (trigger, err) => log(`${trigger === 'spill' ? 'spill' : `${trigger} commit`} failed, changes kept for the next commit: ${err instanceof Error ? err.message : String(err)}`),
     });
     try {
       const version = o.at === undefined ? undefined : await pond.resolveVersion(o.at);

@@ -19,9 +19,10 @@ export interface PondOptions {
   /** Who holds the lock, for the error a second writer sees. */
   owner?: string;
   /**
-   * Told when a commit nobody waits for (the timer's, or one started by memory pressure)
-   * fails; its changes stay pending for the next commit. Failures with the same code
-   * (ENOSPC, EIO...) within a minute of the last one told are not told again.
+   * Told when work nobody waits for fails: the timer's commit ("timer"), or what memory
+   * pressure started ("memory": a commit; "spill"). The changes stay pending for the next
+   * commit. Failures with the same code (ENOSPC, EIO...) within a minute of the last one
+   * told are not told again.
    */
   onCommitError?: (trigger: string, err: unknown) => void;
 }
@@ -184,7 +185,7 @@ export class Pond {
   /**
    * Dirty bytes count against the cache budget: clean content is evicted to make room for
    * them. Past an eighth of the budget a spill starts (spill.ts: big files' dirty pages
-   * become staged chunks, no commit; a commit when only small files are dirty), and writes
+   * become chunk files, no commit; a commit when only small files are dirty), and writes
    * go on beside it (the chunking runs on a worker thread): double buffering, so a stream
    * is not stopped at every eighth. The caller must wait when the next eighth fills while
    * that spill is still running, or when a quarter of the budget is dirty. Eighths, not
@@ -239,7 +240,7 @@ export class Pond {
       await this.oplog.content.publish();
       return undefined;
     } catch (err) {
-      this.tell('memory', err);
+      this.tell('spill', err);
       throw err;
     } finally {
       this.flushingBytes = 0;
