@@ -102,8 +102,9 @@ static int pond_sticky_has (pond_chan_t *pc, uint64_t ino) {
  * The security.capability cache. An entry is learnt from a JS ENODATA reply, and only if
  * no request that can change what a nodeid's capability is (SETXATTR, REMOVEXATTR, LINK,
  * RENAME: libfuse's nodeids are per path, so a link or rename can put another file's
- * attributes behind one) was received since the GETXATTR: each of those starts a new
- * epoch, which invalidates every entry at once. FORGET drops a nodeid's entry, so an id
+ * attributes behind one) was received or answered since the GETXATTR was received: each
+ * of those starts a new epoch at both moments, which invalidates every entry at once (JS
+ * may answer a later probe before it applies an earlier setxattr). FORGET drops a nodeid's entry, so an id
  * libfuse hands out again never inherits one. The epoch wraps after 2^20 such requests:
  * the table is zeroed then, so an entry from before the wrap cannot come back to life.
  */
@@ -152,23 +153,28 @@ static int pond_is_capability_probe (const char *buf, size_t len) {
   return len >= at + sizeof(name) && memcmp(buf + at, name, sizeof(name)) == 0;
 }
 
+/* Requests that can change what stands behind a nodeid's capability: an epoch starts at
+   each one's receipt and again as its reply goes out (after JS applied it). The second
+   voids an ENODATA that JS gave, before applying it, to a probe received after the first. */
+static int pond_nocap_changes (uint32_t opcode) {
+  return opcode == FUSE_SETXATTR || opcode == FUSE_REMOVEXATTR || opcode == FUSE_LINK ||
+    opcode == FUSE_RENAME || opcode == 45; /* FUSE_RENAME2, newer than libfuse 2.9 (which answers ENOSYS) */
+}
+
 /* Notes what a request means for the cache; 1 when it is answered from it (ENODATA). */
 static int pond_nocap_receive (pond_chan_t *pc, const char *buf, size_t len) {
   const struct fuse_in_header *in = (const struct fuse_in_header *) buf;
   const char *arg = buf + sizeof(*in);
+  if (pond_nocap_changes(in->opcode)) {
+    pond_nocap_new_epoch(pc);
+    return 0;
+  }
   switch (in->opcode) {
     case FUSE_GETXATTR:
       if (!pond_is_capability_probe(buf, len)) return 0;
       if (pond_nocap_has(pc, in->nodeid)) return 1;
       pond_req.nocap_probe = in->nodeid;
       pond_req.nocap_epoch = __atomic_load_n(&pc->nocap_epoch, __ATOMIC_SEQ_CST);
-      return 0;
-    case FUSE_SETXATTR:
-    case FUSE_REMOVEXATTR:
-    case FUSE_LINK:
-    case FUSE_RENAME:
-    case 45: /* FUSE_RENAME2, newer than libfuse 2.9 (which answers ENOSYS) */
-      pond_nocap_new_epoch(pc);
       return 0;
     case FUSE_FORGET:
       pond_nocap_forget(pc, in->nodeid);
@@ -385,6 +391,7 @@ static int pond_chan_send (struct fuse_chan *ch, const struct iovec iov[], size_
   if (pond_req.nocap_probe != 0 && out->error == -ENODATA) {
     pond_nocap_learn((pond_chan_t *) fuse_chan_data(ch), pond_req.nocap_probe, pond_req.nocap_epoch);
   }
+  if (pond_nocap_changes(pond_req.opcode)) pond_nocap_new_epoch((pond_chan_t *) fuse_chan_data(ch));
   if (pond_req.opcode == FUSE_INIT && out->error == 0) return pond_init_reply(ch, iov, count);
   if (out->error != 0 || !pond_is_attr_reply(pond_req.opcode)) return pond_chan_writev(ch, iov, count);
   if (pond_req.opcode == FUSE_LINK && pond_req.link_source != 0) {

@@ -156,7 +156,17 @@ export class FileContent implements ContentSource {
     const held = Math.max(0, Math.min(PAGE_SIZE, this._size - pageStart));
     const grown = new Uint8Array(pageLength(Math.max(need, held)));
     if (page) grown.set(page);
-    else if (!whole && held > 0) await this.readBase(pageStart, pageStart + held, grown, 0);
+    else if (!whole && held > 0) {
+      await this.readBase(pageStart, pageStart + held, grown, 0);
+      // Another write to this page may have made it while the base was read (FUSE runs
+      // writes to one file concurrently): its bytes are newer than the base's.
+      const made = this.pages.get(index);
+      if (made) {
+        if (made.length >= need) return made;
+        grown.fill(0);
+        grown.set(made);
+      }
+    }
     this.pages.set(index, grown);
     return grown;
   }

@@ -225,9 +225,13 @@ export class Pond {
     if (this.readOnly) return undefined;
     // Files a commit would store inline stay in pages: chunks would change how they are stored.
     const files = this.fs.dirtyFiles(Math.max(1, min)).filter((f) => f.size > INLINE_MAX);
-    if (files.length === 0) return this.commit('memory');
     const dirty = files.reduce((n, f) => n + f.content.dirtyBytes, 0);
-    this.fs.adjustPending(-dirty);
+    // Pending counts bytes written: rewrites of dirty pages and files too small to spill
+    // stay pending after a spill. When a spill would free less than half, only a commit
+    // brings pending down (else pressure would spill again at every write).
+    const pending = this.fs.pendingBytes;
+    if (dirty === 0 || dirty < pending / 2) return this.commit('memory');
+    this.fs.adjustPending(-Math.min(dirty, pending));
     this.flushingBytes = dirty;
     try {
       const { chunked } = await spillFiles(files, this.oplog.content, this.cache, this.backend, (unfreed) => this.fs.adjustPending(unfreed));
@@ -238,6 +242,7 @@ export class Pond {
       // 0.2 s this way). A crash before the commit leaves chunks no version names: space,
       // not harm (a name is its content's hash).
       await this.oplog.content.publish();
+      this.lastError = undefined; // a later failure is news again
       return undefined;
     } catch (err) {
       this.tell('spill', err);

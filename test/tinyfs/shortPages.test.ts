@@ -51,4 +51,16 @@ describe('FileContent short pages', () => {
     expect(t[0]).toBe('a'.charCodeAt(0));
     expect(t.subarray(1).every((b) => b === 0)).toBe(true);
   });
+
+  it('keeps both of two concurrent writes that first touch the same page of the base', async () => {
+    // FUSE runs writes to one file side by side: both read the base under the page, and
+    // the second to finish must build on the first one's page, not replace it.
+    const c = new FileContent(new BytesContent(Buffer.alloc(2 * PAGE_SIZE, 1)));
+    await Promise.all([c.write(0, Buffer.alloc(4096, 7)), c.write(8192, Buffer.alloc(4096, 9))]);
+    const got = Buffer.from(await c.read(0, PAGE_SIZE));
+    expect(got.subarray(0, 4096).every((b) => b === 7)).toBe(true);
+    expect(got.subarray(4096, 8192).every((b) => b === 1)).toBe(true);
+    expect(got.subarray(8192, 12288).every((b) => b === 9)).toBe(true);
+    expect(got.subarray(12288).every((b) => b === 1)).toBe(true);
+  });
 });

@@ -74,6 +74,26 @@ describe('Pond.pressure', () => {
     await pond.close();
   });
 
+  it('commits when a spill would free less than half of what is pending (rewrites)', async () => {
+    const dir = tmp();
+    const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });
+    const f = await pond.fs.create('/f', 0o644, me);
+    await pond.fs.write(f, 0, randomBytes(256 * 1024));
+    await pond.flush('fsync');
+    // The same 64 KiB written again and again: pending grows, the dirty pages do not.
+    let waited = 0;
+    for (let i = 0; i < 6; i++) {
+      await pond.fs.write(f, 0, randomBytes(64 * 1024));
+      const p = pond.pressure();
+      if (p) { waited++; await p; }
+    }
+    await pond.close(); // waits for a commit pressure started
+    const [, second] = await pond.oplog.table.commitInfos(1, 2);
+    // Pressure made a "memory" commit (version 2), not spill after spill; close had nothing left.
+    expect(JSON.stringify(second?.commitInfo)).toContain('memory');
+    expect(waited).toBeLessThanOrEqual(2);
+  });
+
   it('loses only unsynced writes when the writer dies after a spill', async () => {
     const dir = tmp();
     const pond = await Pond.create(dir, { cacheSize: 1024 * 1024 });

@@ -76,16 +76,27 @@ export class LocalStorage implements Storage {
   }
 
   async read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
+    const target = this.abs(path);
     try {
-      if (!range) return await fsp.readFile(this.abs(path));
-      return await readRange(this.abs(path), range.offset, range.length);
+      return await readAt(target, range);
     } catch (err) {
-      const staged = this.stagedByTarget.get(this.abs(path));
-      if (staged && errnoCode(err) === 'ENOENT') return this.read(nodePath.relative(this.root, staged), range);
-      if (errnoCode(err) === 'ENOENT') {
-        throw new PondError('ENOENT', `missing file ${nodePath.join(this.root, path)}`, { op: 'read', path, cause: err });
+      if (errnoCode(err) !== 'ENOENT') throw toPondError(err, 'read', path);
+      // A staged file answers for its name until it is published. A publish can finish
+      // (link, forget the staged copy, unlink it) between this read's two looks: then the
+      // name is there, so it is read again.
+      const staged = this.stagedByTarget.get(target);
+      try {
+        return await (staged ? readAt(staged, range) : readAt(target, range));
+      } catch (again) {
+        if (errnoCode(again) !== 'ENOENT') throw toPondError(again, 'read', path);
+        if (!staged) throw missing(this.root, path, err);
       }
-      throw toPondError(err, 'read', path);
+      // The staged copy went: published since (or lost, which the last look tells).
+      try {
+        return await readAt(target, range);
+      } catch (last) {
+        throw errnoCode(last) === 'ENOENT' ? missing(this.root, path, last) : toPondError(last, 'read', path);
+      }
     }
   }
 
@@ -313,6 +324,14 @@ export class LocalStorage implements Storage {
       throw toPondError(err, 'write', target);
     }
   }
+}
+
+function readAt(file: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
+  return range ? readRange(file, range.offset, range.length) : fsp.readFile(file);
+}
+
+function missing(root: string, path: string, cause: unknown): PondError {
+  return new PondError('ENOENT', `missing file ${nodePath.join(root, path)}`, { op: 'read', path, cause });
 }
 
 /** Filesystem calls a publish keeps in flight: thousands at once (a 1 GiB file spilled
