@@ -4,7 +4,7 @@
 //
 // Drives the Pond API directly (the path the mount's write handler takes): one file,
 // 1 MiB writes, and after each write `await pond.pressure()` (a spill of the dirty pages
-// to staged chunks once they pass an eighth of the cache; the writer waits past a quarter),
+// to chunk files once they pass an eighth of the cache; the writer waits past a quarter),
 // then one commit. Then the file is read back in 1 MiB reads from a freshly opened pond
 // and its SHA-256 compared. RSS (process.memoryUsage().rss) is sampled after every write
 // and read and every 20 ms.

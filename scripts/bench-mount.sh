@@ -36,15 +36,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 BASE=$(mktemp -d "${BENCH_TMP:-/tmp}/pond-bench.XXXXXX")
 MOUNTED=()      # mount points to unmount, in reverse order
-MEMFS_PID=""
-MEMFS1M_PID=""
+MEMFS_PIDS=()   # memfs-fuse servers (memfs, memfs1m)
 POND_PID=""
 
 cleanup() {
   set +e
   [ -n "$POND_PID" ] && kill -TERM "$POND_PID" 2>/dev/null
-  [ -n "$MEMFS_PID" ] && kill -TERM "$MEMFS_PID" 2>/dev/null && sleep 0.5
-  [ -n "$MEMFS1M_PID" ] && kill -TERM "$MEMFS1M_PID" 2>/dev/null && sleep 0.5
+  for pid in "${MEMFS_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null && sleep 0.5; done
   for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
     local m=${MOUNTED[$i]}
     if grep -q " $m " /proc/mounts; then
@@ -55,8 +53,7 @@ cleanup() {
       esac
     fi
   done
-  [ -n "$MEMFS_PID" ] && kill -KILL "$MEMFS_PID" 2>/dev/null
-  [ -n "$MEMFS1M_PID" ] && kill -KILL "$MEMFS1M_PID" 2>/dev/null
+  for pid in "${MEMFS_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
   [ -n "$POND_PID" ] && kill -KILL "$POND_PID" 2>/dev/null
   for m in "${MOUNTED[@]}"; do
     grep -q " $m " /proc/mounts && echo "WARNING: $m still mounted" >&2
@@ -78,33 +75,29 @@ wait_mounted() { # DIR SECONDS
 now_ns() { date +%s%N; }
 
 # --- mounts -----------------------------------------------------------------
-mkdir -p "$BASE/tmpfs" "$BASE/bindfs" "$BASE/memfs" "$BASE/pond"
+mkdir -p "$BASE/tmpfs" "$BASE/bindfs" "$BASE/pond"
 mount -t tmpfs -o size=$((SIZE_MB * 3 + 512))m tmpfs "$BASE/tmpfs" && MOUNTED+=("$BASE/tmpfs")
 mkdir -p "$BASE/tmpfs/src" "$BASE/tmpfs/target" "$BASE/tmpfs/bindsrc"
 part io && head -c $((SIZE_MB << 20)) /dev/urandom > "$BASE/tmpfs/src/data"   # incompressible input
 
 bindfs "$BASE/tmpfs/bindsrc" "$BASE/bindfs" && MOUNTED+=("$BASE/bindfs")
 
-node --import tsx "$ROOT/scripts/bench/memfs-fuse.ts" "$BASE/memfs" > "$BASE/memfs.log" 2>&1 &
-MEMFS_PID=$!
-MOUNTED+=("$BASE/memfs")
-wait_mounted "$BASE/memfs" 20 || { echo "memfs-fuse did not mount:"; cat "$BASE/memfs.log"; exit 1; }
+start_memfs() { # NAME [PAGES]: memfs-fuse on $BASE/NAME (PAGES-page requests); waits for the mount
+  mkdir -p "$BASE/$1"
+  MEMFS_REQUEST_PAGES=${2:-} node --import tsx "$ROOT/scripts/bench/memfs-fuse.ts" "$BASE/$1" > "$BASE/$1.log" 2>&1 &
+  MEMFS_PIDS+=($!)
+  MOUNTED+=("$BASE/$1")
+  wait_mounted "$BASE/$1" 20 || { echo "memfs-fuse ${2:+with $2-page requests }did not mount:"; cat "$BASE/$1.log"; return 1; }
+}
+start_memfs memfs || exit 1
 
 TARGETS=(tmpfs bindfs memfs)
 declare -A DIR=([tmpfs]="$BASE/tmpfs/target" [bindfs]="$BASE/bindfs" [memfs]="$BASE/memfs")
 
 PAGES=$(cd "$ROOT" && node --import tsx -e "import('./src/fuse/nativeSupport.ts').then((m) => console.log(m.maxRequestPages()))" 2>/dev/null)
-if [ "${PAGES:-32}" -gt 32 ]; then
-  mkdir -p "$BASE/memfs1m"
-  MEMFS_REQUEST_PAGES=$PAGES node --import tsx "$ROOT/scripts/bench/memfs-fuse.ts" "$BASE/memfs1m" > "$BASE/memfs1m.log" 2>&1 &
-  MEMFS1M_PID=$!
-  MOUNTED+=("$BASE/memfs1m")
-  if wait_mounted "$BASE/memfs1m" 20; then
-    TARGETS+=(memfs1m)
-    DIR[memfs1m]="$BASE/memfs1m"
-  else
-    echo "memfs-fuse with $PAGES-page requests did not mount:"; cat "$BASE/memfs1m.log"
-  fi
+if [ "${PAGES:-32}" -gt 32 ] && start_memfs memfs1m "$PAGES"; then
+  TARGETS+=(memfs1m)
+  DIR[memfs1m]="$BASE/memfs1m"
 fi
 
 mkdir -p "$BASE/host"
