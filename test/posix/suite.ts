@@ -139,13 +139,17 @@ function treeSummary(root: string): unknown {
   return out;
 }
 
-const XATTR_SCRIPT = `
+// Python: t(label, fn) prints what fn returns or the error it raised.
+const PY_T = `
 import os, sys
-f = sys.argv[1]
-open(f, 'w').close()
 def t(label, fn):
     try: print(label, repr(fn()))
     except OSError as e: print(label, 'error', os.strerror(e.errno))
+`;
+
+const XATTR_SCRIPT = `${PY_T}
+f = sys.argv[1]
+open(f, 'w').close()
 t('set', lambda: os.setxattr(f, 'user.one', b'first'))
 t('set bytes', lambda: os.setxattr(f, 'user.two', bytes([0, 255, 16])))
 t('replace', lambda: os.setxattr(f, 'user.one', b'replaced', os.XATTR_REPLACE))
@@ -170,14 +174,8 @@ const CAP_VALUE = '0100000200040000000000000000000000000000';
 // names that change which file's attributes stand behind a name (rename over, link).
 // The kernel asks for security.capability before every write; the pond channel answers
 // "none" from memory for files it learnt have none (scripts/fuse-native-attr-cache.c).
-const CAPS_SCRIPT = `
-import os, sys
+const CAPS_SCRIPT = `${PY_T}
 cap = bytes.fromhex('${CAP_VALUE}')
-def t(label, fn):
-    try:
-        r = fn()
-        print(label, r.hex() if isinstance(r, bytes) else repr(r))
-    except OSError as e: print(label, 'error', os.strerror(e.errno))
 get = lambda f: lambda: os.getxattr(f, 'security.capability')
 def write(f, data):
     fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o755)
