@@ -18,6 +18,7 @@
 
 import { createRequire } from 'node:module';
 import type FuseType from 'fuse-native';
+import { MAY_CACHE } from '../../src/fuse/attr.js';
 import { buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
 import { maxRequestPages } from '../../src/fuse/nativeSupport.js';
 import { mountDevice, raiseReadAhead } from '../../src/fuse/readAhead.js';
@@ -103,9 +104,9 @@ function toStat(n: Node): FuseType.Stat {
     mode: n.mode, uid: n.uid, gid: n.gid, size: n.children ? 4096 : n.size, nlink: n.nlink,
     ino: n.ino, blksize: 4096, blocks: Math.ceil(n.size / 512), atime: n.atime, mtime: n.mtime,
     ctime: n.ctime,
-    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable
+    // With the per-reply channel (MEMFS_REQUEST_PAGES), MAY_CACHE marks a stat cacheable
     // (fuse-native sends a missing dev as 0).
-    dev: requestPages ? 1 : 0,
+    dev: requestPages ? MAY_CACHE : 0,
   };
 }
 
