@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import type FuseType from 'fuse-native';
 import { MAY_CACHE } from '../../src/fuse/attr.js';
-import { buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
+import { LIBFUSE_PAGES, buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
 import { maxRequestPages } from '../../src/fuse/nativeSupport.js';
 import { mountDevice, raiseReadAhead } from '../../src/fuse/readAhead.js';
 
@@ -283,8 +283,8 @@ if (mnt === undefined) {
   process.exit(2);
 }
 const envPages = Number(process.env.MEMFS_REQUEST_PAGES ?? 0);
-if (envPages > 32 && maxRequestPages() < envPages) throw new Error(`this fuse-native cannot ask for ${envPages} pages (npm run postinstall)`);
-const requestPages = envPages > 32 ? envPages : undefined;
+if (envPages > LIBFUSE_PAGES && maxRequestPages() < envPages) throw new Error(`this fuse-native cannot ask for ${envPages} pages (npm run postinstall)`);
+const requestPages = envPages > LIBFUSE_PAGES ? envPages : undefined;
 
 const envNum = (name: string): number | undefined =>
   process.env[name] === undefined ? undefined : Number(process.env[name]);

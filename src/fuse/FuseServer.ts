@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PondError } from '../errors.js';
 import { Pond } from '../tinylogfs/index.js';
 import { HistoryRouter } from './HistoryRouter.js';
-import { buildFuseOptions } from './mountOptions.js';
+import { LIBFUSE_PAGES, buildFuseOptions } from './mountOptions.js';
 import { attrCacheSupported, maxRequestPages } from './nativeSupport.js';
 import { type RequestCounters, makeOperations } from './operations.js';
 import { watchMount } from './mountWatch.js';
@@ -90,7 +90,7 @@ export class FuseServer {
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
       const dev = await mountDevice(mountpoint);
-      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(dev, requestPages * 4);
+      if (requestPages !== undefined && requestPages > LIBFUSE_PAGES) await raiseReadAhead(dev, requestPages * 4);
       const since = new Date().toISOString();
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
       const server = new FuseServer(pond, fuse, mountpoint, version, since, counters);
