@@ -18,7 +18,8 @@
 
 import { createRequire } from 'node:module';
 import type FuseType from 'fuse-native';
-import { buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
+import { MAY_CACHE } from '../../src/fuse/attr.js';
+import { LIBFUSE_PAGES, buildFuseOptions, type CacheMode } from '../../src/fuse/mountOptions.js';
 import { maxRequestPages } from '../../src/fuse/nativeSupport.js';
 import { mountDevice, raiseReadAhead } from '../../src/fuse/readAhead.js';
 
@@ -103,9 +104,9 @@ function toStat(n: Node): FuseType.Stat {
     mode: n.mode, uid: n.uid, gid: n.gid, size: n.children ? 4096 : n.size, nlink: n.nlink,
     ino: n.ino, blksize: 4096, blocks: Math.ceil(n.size / 512), atime: n.atime, mtime: n.mtime,
     ctime: n.ctime,
-    // With the per-reply channel (MEMFS_REQUEST_PAGES), st_dev 1 marks a stat cacheable
+    // With the per-reply channel (MEMFS_REQUEST_PAGES), MAY_CACHE marks a stat cacheable
     // (fuse-native sends a missing dev as 0).
-    dev: requestPages ? 1 : 0,
+    dev: requestPages ? MAY_CACHE : 0,
   };
 }
 
@@ -282,8 +283,8 @@ if (mnt === undefined) {
   process.exit(2);
 }
 const envPages = Number(process.env.MEMFS_REQUEST_PAGES ?? 0);
-if (envPages > 32 && maxRequestPages() < envPages) throw new Error(`this fuse-native cannot ask for ${envPages} pages (npm run postinstall)`);
-const requestPages = envPages > 32 ? envPages : undefined;
+if (envPages > LIBFUSE_PAGES && maxRequestPages() < envPages) throw new Error(`this fuse-native cannot ask for ${envPages} pages (npm run postinstall)`);
+const requestPages = envPages > LIBFUSE_PAGES ? envPages : undefined;
 
 const envNum = (name: string): number | undefined =>
   process.env[name] === undefined ? undefined : Number(process.env[name]);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PondError } from '../errors.js';
 import { Pond } from '../tinylogfs/index.js';
 import { HistoryRouter } from './HistoryRouter.js';
-import { buildFuseOptions } from './mountOptions.js';
+import { LIBFUSE_PAGES, buildFuseOptions } from './mountOptions.js';
 import { attrCacheSupported, maxRequestPages } from './nativeSupport.js';
 import { type RequestCounters, makeOperations } from './operations.js';
 import { watchMount } from './mountWatch.js';
@@ -83,14 +83,15 @@ export class FuseServer {
         log('fuse-native lacks pond\'s patch (npm run postinstall): attributes are not cached, stat is slower');
       }
       // 1 MiB requests where the binary can ask for them (scripts/fuse-native-attr-cache.c,
-      // pond_init_reply): a request's fixed cost is paid 8 times less often.
-      const requestPages = attrCache === undefined ? undefined : maxRequestPages();
+      // pond_init_reply): a request's fixed cost is paid 8 times less often. Without the
+      // attribute cache's channel this is LIBFUSE_PAGES, which asks for nothing.
+      const requestPages = maxRequestPages();
       const fuse = new Fuse(mountpoint, ops, buildFuseOptions({
         force: true, cache: 'auto', attrTimeout: 0, attrCache, requestPages, extra: readOnly ? ['ro'] : [],
       }));
       await new Promise<void>((resolve, reject) => fuse.mount((err) => (err ? reject(err) : resolve())));
       const dev = await mountDevice(mountpoint);
-      if (requestPages !== undefined && requestPages > 32) await raiseReadAhead(dev, requestPages * 4);
+      if (requestPages > LIBFUSE_PAGES) await raiseReadAhead(dev, requestPages * 4);
       const since = new Date().toISOString();
       await register({ pid: process.pid, pond: pond.dir, mountpoint, since });
       const server = new FuseServer(pond, fuse, mountpoint, version, since, counters);

@@ -7,7 +7,7 @@ import type { Stat } from '../tinyfs/index.js';
  * hard-linked file). libfuse does not send st_dev to the kernel, so it is free to carry
  * this. Anything else (0) means "ask again every time".
  */
-const MAY_CACHE = 1;
+export const MAY_CACHE = 1;
 
 /**
  * A TinyFS stat as fuse-native packs it (times as ms numbers: no Date per call).

@@ -11,6 +11,9 @@ import type Fuse from 'fuse-native';
 
 export type CacheMode = 'kernel' | 'auto' | 'none';
 
+/** Pages (4 KiB) per request every libfuse 2 mount gets: 128 KiB. */
+export const LIBFUSE_PAGES = 32;
+
 export interface MountOptions {
   /** Shown as the source in /proc/mounts and df. Default 'pond'. */
   fsname?: string;
@@ -74,8 +77,8 @@ export function rawOptionItems(o: MountOptions = {}): string[] {
   const items: string[] = [];
   items.push(`subtype=${o.subtype ?? 'pond'}`);
   if (o.bigWrites ?? true) items.push('big_writes');
-  const pages = o.requestPages !== undefined && o.requestPages > 32 ? positiveInt('requestPages', o.requestPages) : undefined;
-  const requestBytes = (pages ?? 32) * 4096;
+  const pages = o.requestPages !== undefined && o.requestPages > LIBFUSE_PAGES ? positiveInt('requestPages', o.requestPages) : undefined;
+  const requestBytes = (pages ?? LIBFUSE_PAGES) * 4096;
   items.push(`max_write=${positiveInt('maxWrite', o.maxWrite ?? requestBytes)}`);
   items.push(`max_read=${positiveInt('maxRead', o.maxRead ?? requestBytes)}`);
   const cache = o.cache ?? 'kernel';

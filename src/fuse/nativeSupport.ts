@@ -3,6 +3,7 @@
 // the prebuilt binary, and pond must then not ask for what it lacks.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { LIBFUSE_PAGES } from './mountOptions.js';
 
 let exported: Record<string, unknown> | undefined;
 
@@ -34,10 +35,10 @@ export function attrCacheSupported(): boolean {
 
 /**
  * The most pages (4 KiB) per read or write request the binary can ask the kernel for
- * (`pond_max_pages`, same file; it rides on the attribute cache's channel), or 32, the
- * 128 KiB every libfuse 2 filesystem gets.
+ * (`pond_max_pages`, same file; it rides on the attribute cache's channel), or
+ * LIBFUSE_PAGES, the 128 KiB every libfuse 2 filesystem gets.
  */
 export function maxRequestPages(): number {
   const pages = binary().pond_max_pages;
-  return attrCacheSupported() && typeof pages === 'number' && pages > 32 ? pages : 32;
+  return attrCacheSupported() && typeof pages === 'number' && pages > LIBFUSE_PAGES ? pages : LIBFUSE_PAGES;
 }
