@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { close, linkSync, mkdirSync, open, promises as fsp, read, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode, toPondError } from '../../errors.js';
+import { mapBounded } from '../mapBounded.js';
 import { createSynced, fsyncDir } from './durableFile.js';
 import type { FileInfo, Storage } from './Storage.js';
 import { syncfs } from './syncfs.js';
@@ -207,7 +208,7 @@ export class LocalStorage implements Storage {
       // Data first: after this barrier no staged file can be torn, so no name ever
       // points at a partly written chunk, even across a crash.
       await syncfs(this.root);
-      await eachLimited(batch, ({ tmp, target }) => linkStaged(tmp, target));
+      await mapBounded(batch, PUBLISH_PARALLELISM, ({ tmp, target }) => linkStaged(tmp, target));
       // Then the names.
       await syncfs(this.root);
     } catch (err) {
@@ -217,7 +218,7 @@ export class LocalStorage implements Storage {
     }
     // Only now are the names there: until here, reads went to the staged copies.
     for (const { target } of batch) this.stagedByTarget.delete(target);
-    await eachLimited(batch, ({ tmp }) => fsp.unlink(tmp).catch(() => undefined));
+    await mapBounded(batch, PUBLISH_PARALLELISM, ({ tmp }) => fsp.unlink(tmp).catch(() => undefined));
   }
 
   async discardStaged(): Promise<void> {
@@ -337,14 +338,6 @@ function missing(root: string, path: string, cause: unknown): PondError {
 /** Filesystem calls a publish keeps in flight: thousands at once (a 1 GiB file spilled
     before its commit) held ~30 MiB of requests and promises at the commit's peak. */
 const PUBLISH_PARALLELISM = 32;
-
-async function eachLimited<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(PUBLISH_PARALLELISM, items.length) }, lane));
-}
 
 /** Names a staged file; its folder is made on first need (one call per chunk, not two). */
 async function linkStaged(tmp: string, target: string): Promise<void> {
