@@ -77,39 +77,42 @@ export class LocalStorage implements Storage {
   }
 
   async read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
-    const target = this.abs(path);
     try {
-      return await readAt(target, range);
+      return await this.onFile(this.abs(path), (file) => readAt(file, range));
     } catch (err) {
-      if (errnoCode(err) !== 'ENOENT') throw toPondError(err, 'read', path);
-      // A staged file answers for its name until it is published. A publish can finish
-      // (link, forget the staged copy, unlink it) between this read's two looks: then the
-      // name is there, so it is read again.
-      const staged = this.stagedByTarget.get(target);
-      try {
-        return await (staged ? readAt(staged, range) : readAt(target, range));
-      } catch (again) {
-        if (errnoCode(again) !== 'ENOENT') throw toPondError(again, 'read', path);
-        if (!staged) throw missing(this.root, path, err);
+      if (errnoCode(err) === 'ENOENT') {
+        throw new PondError('ENOENT', `missing file ${nodePath.join(this.root, path)}`, { op: 'read', path, cause: err });
       }
-      // The staged copy went: published since (or lost, which the last look tells).
-      try {
-        return await readAt(target, range);
-      } catch (last) {
-        throw errnoCode(last) === 'ENOENT' ? missing(this.root, path, last) : toPondError(last, 'read', path);
-      }
+      throw toPondError(err, 'read', path);
     }
   }
 
   async stat(path: string): Promise<FileInfo | undefined> {
     try {
-      // A staged file answers for its name until it is published.
-      const st = await fsp.stat(this.stagedByTarget.get(this.abs(path)) ?? this.abs(path));
+      const st = await this.onFile(this.abs(path), (file) => fsp.stat(file));
       return { path, size: st.size, mtimeMs: st.mtimeMs };
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return undefined;
       throw toPondError(err, 'stat', path);
     }
+  }
+
+  /**
+   * `fn` on the file that holds `target`'s bytes: its staged copy until it is published,
+   * then the name. A publish links the name before it forgets the staged copy and unlinks
+   * it, so a staged copy gone since the look (ENOENT) means the name is there, or the
+   * copy was discarded (then the name's ENOENT is the answer).
+   */
+  private async onFile<T>(target: string, fn: (file: string) => Promise<T>): Promise<T> {
+    const staged = this.stagedByTarget.get(target);
+    if (staged !== undefined) {
+      try {
+        return await fn(staged);
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') throw err;
+      }
+    }
+    return fn(target);
   }
 
   async putIfAbsent(path: string, data: Uint8Array, opts: { after?: Promise<unknown> } = {}): Promise<void> {
@@ -329,10 +332,6 @@ export class LocalStorage implements Storage {
 
 function readAt(file: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
   return range ? readRange(file, range.offset, range.length) : fsp.readFile(file);
-}
-
-function missing(root: string, path: string, cause: unknown): PondError {
-  return new PondError('ENOENT', `missing file ${nodePath.join(root, path)}`, { op: 'read', path, cause });
 }
 
 /** Filesystem calls a publish keeps in flight: thousands at once (a 1 GiB file spilled
