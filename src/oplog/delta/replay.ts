@@ -92,8 +92,8 @@ export function applyCommit(prev: TableState, actions: readonly Action[], versio
   for (const action of actions) {
     if ('add' in action) {
       fileChanges.push([fileKey(action.add), action.add]);
-      // A path live again is no longer a tombstone (deleting an absent key changes nothing).
-      tombstoneChanges.push([action.add.path, undefined]);
+      // A path live again is no longer a tombstone (of before, or of this commit).
+      if (tombstoneChanges.length || prev.tombstones.has(action.add.path)) tombstoneChanges.push([action.add.path, undefined]);
     } else if ('remove' in action) {
       fileChanges.push([fileKey(action.remove), undefined]);
       tombstoneChanges.push([action.remove.path, action.remove]);
@@ -110,13 +110,12 @@ export function applyCommit(prev: TableState, actions: readonly Action[], versio
       else domains.set(action.domainMetadata.domain, action.domainMetadata);
     }
   }
-  const tombstonesChange = tombstoneChanges.some(([path, r]) => r !== undefined || prev.tombstones.has(path));
   return {
     version,
     protocol,
     metadata,
     files: fileChanges.length ? LayeredMap.of(prev.files).with(fileChanges) : prev.files,
-    tombstones: tombstonesChange ? LayeredMap.of(prev.tombstones).with(tombstoneChanges) : prev.tombstones,
+    tombstones: tombstoneChanges.length ? LayeredMap.of(prev.tombstones).with(tombstoneChanges) : prev.tombstones,
     txns: txns ?? prev.txns,
     domains: domains ?? prev.domains,
     ...(prev.baseTombstones ? { baseTombstones: prev.baseTombstones } : {}),

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { PondError, isPondError } from '../../errors.js';
 import type { AddFile } from '../delta/index.js';
+import { mapBounded } from '../mapBounded.js';
 import { encodeRecords } from './encode.js';
 import type { OpRecord } from './OpRecord.js';
 import { PARTITION_COLUMN } from './schema.js';
@@ -32,20 +33,6 @@ export function groupByPartition<R extends { part_id: string }>(rows: readonly R
     g.push(r);
   }
   return groups;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** A data file encoded and not yet written: its add action and bytes. */

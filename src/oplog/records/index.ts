@@ -10,4 +10,5 @@ export { newestRows, type NewestRows } from './newest.js';
 export type { DecodeOptions } from './decode.js';
 export { recordStats } from './stats.js';
 export { DEFAULT_CHECKPOINT_INTERVAL, POND_PROTOCOL, ROOT_ID, pondMetadata, rootRecord } from './pondTable.js';
-export { WRITE_PARALLELISM, dataFilePath, encodeSmallCommit, groupByPartition, mapBounded, removeFiles, writeDataFiles } from './dataFiles.js';
+export { WRITE_PARALLELISM, dataFilePath, encodeSmallCommit, groupByPartition, removeFiles, writeDataFiles } from './dataFiles.js';
+export { mapBounded } from '../mapBounded.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { close, linkSync, mkdirSync, open, promises as fsp, read, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { PondError, errnoCode, toPondError } from '../../errors.js';
+import { mapBounded } from '../mapBounded.js';
 import { createSynced, fsyncDir } from './durableFile.js';
 import type { FileInfo, Storage } from './Storage.js';
 import { syncfs } from './syncfs.js';
@@ -76,39 +77,42 @@ export class LocalStorage implements Storage {
   }
 
   async read(path: string, range?: { offset: number; length: number }): Promise<Uint8Array> {
-    const target = this.abs(path);
     try {
-      return await readAt(target, range);
+      return await this.onFile(this.abs(path), (file) => readAt(file, range));
     } catch (err) {
-      if (errnoCode(err) !== 'ENOENT') throw toPondError(err, 'read', path);
-      // A staged file answers for its name until it is published. A publish can finish
-      // (link, forget the staged copy, unlink it) between this read's two looks: then the
-      // name is there, so it is read again.
-      const staged = this.stagedByTarget.get(target);
-      try {
-        return await (staged ? readAt(staged, range) : readAt(target, range));
-      } catch (again) {
-        if (errnoCode(again) !== 'ENOENT') throw toPondError(again, 'read', path);
-        if (!staged) throw missing(this.root, path, err);
+      if (errnoCode(err) === 'ENOENT') {
+        throw new PondError('ENOENT', `missing file ${nodePath.join(this.root, path)}`, { op: 'read', path, cause: err });
       }
-      // The staged copy went: published since (or lost, which the last look tells).
-      try {
-        return await readAt(target, range);
-      } catch (last) {
-        throw errnoCode(last) === 'ENOENT' ? missing(this.root, path, last) : toPondError(last, 'read', path);
-      }
+      throw toPondError(err, 'read', path);
     }
   }
 
   async stat(path: string): Promise<FileInfo | undefined> {
     try {
-      // A staged file answers for its name until it is published.
-      const st = await fsp.stat(this.stagedByTarget.get(this.abs(path)) ?? this.abs(path));
+      const st = await this.onFile(this.abs(path), (file) => fsp.stat(file));
       return { path, size: st.size, mtimeMs: st.mtimeMs };
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return undefined;
       throw toPondError(err, 'stat', path);
     }
+  }
+
+  /**
+   * `fn` on the file that holds `target`'s bytes: its staged copy until it is published,
+   * then the name. A publish links the name before it forgets the staged copy and unlinks
+   * it, so a staged copy gone since the look (ENOENT) means the name is there, or the
+   * copy was discarded (then the name's ENOENT is the answer).
+   */
+  private async onFile<T>(target: string, fn: (file: string) => Promise<T>): Promise<T> {
+    const staged = this.stagedByTarget.get(target);
+    if (staged !== undefined) {
+      try {
+        return await fn(staged);
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') throw err;
+      }
+    }
+    return fn(target);
   }
 
   async putIfAbsent(path: string, data: Uint8Array, opts: { after?: Promise<unknown> } = {}): Promise<void> {
@@ -207,7 +211,7 @@ export class LocalStorage implements Storage {
       // Data first: after this barrier no staged file can be torn, so no name ever
       // points at a partly written chunk, even across a crash.
       await syncfs(this.root);
-      await eachLimited(batch, ({ tmp, target }) => linkStaged(tmp, target));
+      await mapBounded(batch, PUBLISH_PARALLELISM, ({ tmp, target }) => linkStaged(tmp, target));
       // Then the names.
       await syncfs(this.root);
     } catch (err) {
@@ -217,7 +221,7 @@ export class LocalStorage implements Storage {
     }
     // Only now are the names there: until here, reads went to the staged copies.
     for (const { target } of batch) this.stagedByTarget.delete(target);
-    await eachLimited(batch, ({ tmp }) => fsp.unlink(tmp).catch(() => undefined));
+    await mapBounded(batch, PUBLISH_PARALLELISM, ({ tmp }) => fsp.unlink(tmp).catch(() => undefined));
   }
 
   async discardStaged(): Promise<void> {
@@ -330,21 +334,9 @@ function readAt(file: string, range?: { offset: number; length: number }): Promi
   return range ? readRange(file, range.offset, range.length) : fsp.readFile(file);
 }
 
-function missing(root: string, path: string, cause: unknown): PondError {
-  return new PondError('ENOENT', `missing file ${nodePath.join(root, path)}`, { op: 'read', path, cause });
-}
-
 /** Filesystem calls a publish keeps in flight: thousands at once (a 1 GiB file spilled
     before its commit) held ~30 MiB of requests and promises at the commit's peak. */
 const PUBLISH_PARALLELISM = 32;
-
-async function eachLimited<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(PUBLISH_PARALLELISM, items.length) }, lane));
-}
 
 /** Names a staged file; its folder is made on first need (one call per chunk, not two). */
 async function linkStaged(tmp: string, target: string): Promise<void> {

@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import zstd from 'zstd-napi';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_MAX, ContentStore, sha256Hex } from '../../../src/oplog/content/index.js';
 import { LocalStorage, MemoryStorage } from '../../../src/oplog/storage/index.js';
 import { isPondError } from '../../../src/errors.js';
+import { tempDirs } from '../../tinylogfs/tempDirs.js';
+
+const tmp = tempDirs('pond-cs-');
 
 async function expectCode(p: Promise<unknown>, code: 'EIO' | 'ENOENT'): Promise<void> {
   try { await p; expect.fail('no error'); } catch (err) { expect(isPondError(err, code)).toBe(true); }
@@ -14,7 +16,7 @@ async function expectCode(p: Promise<unknown>, code: 'EIO' | 'ENOENT'): Promise<
 
 describe('ContentStore', () => {
   it('stores, dedups and reads back (local)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     const chunk = Buffer.from('hello '.repeat(10000));
     const ref = await store.put(chunk);
@@ -43,7 +45,7 @@ describe('ContentStore', () => {
   });
 
   it('detects a flipped byte as EIO', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     for (const chunk of [randomBytes(30000), Buffer.from('abc'.repeat(20000))]) {
       const ref = await store.put(chunk);
@@ -57,7 +59,7 @@ describe('ContentStore', () => {
   });
 
   it('reads a chunk file longer than its size + 1 whole (a zstd frame larger than the raw bytes), and EIO for trailing bytes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     const chunk = randomBytes(1000);
     const frame = zstd.compress(chunk, { compressionLevel: 1 });
@@ -76,14 +78,14 @@ describe('ContentStore', () => {
   });
 
   it('reads a chunk whose ref has a nonsense size as EIO, without a buffer of that size', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     const ref = await store.put(randomBytes(1000));
     for (const size of [-5, 1.5, 2 ** 40, Number.NaN]) await expectCode(store.get({ ...ref, size }), 'EIO');
   });
 
   it('reads chunks cut with the sizes of older ponds (16/64/256 KiB) as well as with today\'s', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pond-cs-'));
+    const dir = tmp();
     const store = new ContentStore(new LocalStorage(dir));
     for (const [opts, max] of [[{ min: 16384, avg: 65536, max: 262144 }, 262144], [{}, CHUNK_MAX]] as const) {
       for (const zeros of [true, false]) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,18 @@ describe('LocalStorage commit primitives', () => {
     await s.writeFresh('d/c', new Uint8Array([3]));
     await s.sync();
     expect([...(await s.read('d/c'))]).toEqual([3]);
+  });
+
+  it('read and stat of a staged name whose publish finished since the look find the name', async () => {
+    await s.stage('c/a', new Uint8Array([1, 2, 3]));
+    // What publishStaged does on disk, while the look at the staged copy is not yet answered:
+    // the name is linked, the staged copy unlinked.
+    const [staged] = readdirSync(path.join(root, '.tmp'));
+    mkdirSync(path.join(root, 'c'));
+    linkSync(path.join(root, '.tmp', staged!), path.join(root, 'c', 'a'));
+    unlinkSync(path.join(root, '.tmp', staged!));
+    expect([...(await s.read('c/a'))]).toEqual([1, 2, 3]);
+    expect(await s.stat('c/a')).toMatchObject({ path: 'c/a', size: 3 });
   });
 
   it('stage makes its folder once, and again after it was removed behind its back', async () => {
