@@ -150,25 +150,24 @@ export class FileContent implements ContentSource {
    * holds now (all of them from the base), and a short page grows by copying.
    */
   private async pageForWrite(index: number, need: number, whole: boolean): Promise<Uint8Array> {
-    const page = this.pages.get(index);
-    if (page && page.length >= need) return page;
-    const pageStart = index * PAGE_SIZE;
-    const held = Math.max(0, Math.min(PAGE_SIZE, this._size - pageStart));
-    const grown = new Uint8Array(pageLength(Math.max(need, held)));
-    if (page) grown.set(page);
-    else if (!whole && held > 0) {
-      await this.readBase(pageStart, pageStart + held, grown, 0);
-      // Another write to this page may have made it while the base was read (FUSE runs
-      // writes to one file concurrently): its bytes are newer than the base's.
-      const made = this.pages.get(index);
-      if (made) {
-        if (made.length >= need) return made;
-        grown.fill(0);
-        grown.set(made);
+    for (;;) {
+      const page = this.pages.get(index);
+      if (page && page.length >= need) return page;
+      const pageStart = index * PAGE_SIZE;
+      const held = Math.max(0, Math.min(PAGE_SIZE, this._size - pageStart));
+      const grown = new Uint8Array(pageLength(Math.max(need, held)));
+      if (page) grown.set(page);
+      else if (!whole && held > 0) {
+        const { base, baseLimit } = this;
+        await this.readBase(pageStart, pageStart + held, grown, 0);
+        // While the base was read, another write may have made this page (FUSE runs writes
+        // to one file side by side), a freeze may have made a new base, or a truncate cut
+        // it: what was read is stale, so start again from what is there now.
+        if (this.pages.has(index) || this.base !== base || this.baseLimit !== baseLimit) continue;
       }
+      this.pages.set(index, grown);
+      return grown;
     }
-    this.pages.set(index, grown);
-    return grown;
   }
 
   /** Copies base bytes [start, stop) into out at `at`; past baseLimit they are zeros. */
