@@ -111,4 +111,28 @@ describe('FileContent short pages', () => {
     expect(got.subarray(100, 8192).every((b) => b === 0)).toBe(true);
     expect(got.subarray(8192).every((b) => b === 9)).toBe(true);
   });
+
+  it('lets a freeze between two pages of one write hold the first page within its size', async () => {
+    // A spill freezes while writes go on: the pages a write had written were in the frozen
+    // overlay but past its size, so the live file read them as zeros.
+    const c = new FileContent();
+    const write = c.write(0, Buffer.alloc(2 * PAGE_SIZE, 2));
+    const frozen = c.freeze();
+    await write;
+    expect(frozen.size).toBe(PAGE_SIZE);
+    expect(Buffer.from(await c.read(0, c.size)).every((b) => b === 2)).toBe(true);
+  });
+
+  it('puts a write under way when a freeze comes before the freeze, not into the frozen view after it', async () => {
+    const c = new FileContent();
+    await c.write(0, Buffer.alloc(4096, 1));
+    const write = c.write(0, Buffer.alloc(4096, 2));
+    const frozen = c.freeze();
+    // A spill chunks what it froze and puts the chunks in its place.
+    const chunked = Buffer.alloc(4096);
+    void frozen.readInto!(0, chunked);
+    c.settle(frozen, new BytesContent(chunked));
+    await write;
+    expect(Buffer.from(await c.read(0, 4096)).every((b) => b === 2)).toBe(true);
+  });
 });
