@@ -85,11 +85,10 @@ export class FileContent implements ContentSource {
       const index = Math.floor(pos / PAGE_SIZE);
       const pageStart = index * PAGE_SIZE;
       const stop = Math.min(end, pageStart + PAGE_SIZE);
-      const page = await this.pageForWrite(index, stop - pageStart, pos === pageStart && stop === pageStart + PAGE_SIZE);
-      page.set(data.subarray(pos - offset, stop - offset), pos - pageStart);
+      await this.writePage(index, pos - pageStart, data.subarray(pos - offset, stop - offset));
       pos = stop;
     }
-    if (end > this._size) this._size = end;
+    if (end > this._size) this._size = end; // a write of no bytes too
   }
 
   async truncate(size: number): Promise<void> {
@@ -145,30 +144,35 @@ export class FileContent implements ContentSource {
   }
 
   /**
-   * The page to write bytes [0, need) of. A page may be short (a small file costs 4 KiB,
+   * Writes `bytes` at `at` in page `index`. A page may be short (a small file costs 4 KiB,
    * not 64): its bytes past its length are zeros. So a new page copies every byte the page
-   * holds now (all of them from the base), and a short page grows by copying.
+   * holds now (all of them from the base), and a short page grows by copying. The page is
+   * found, written and the size grown with no await between: a freeze (a flush or spill,
+   * while writes go on) takes all of them or none.
    */
-  private async pageForWrite(index: number, need: number, whole: boolean): Promise<Uint8Array> {
-    const page = this.pages.get(index);
-    if (page && page.length >= need) return page;
+  private async writePage(index: number, at: number, bytes: Uint8Array): Promise<void> {
+    const need = at + bytes.length;
     const pageStart = index * PAGE_SIZE;
-    const held = Math.max(0, Math.min(PAGE_SIZE, this._size - pageStart));
-    const grown = new Uint8Array(pageLength(Math.max(need, held)));
-    if (page) grown.set(page);
-    else if (!whole && held > 0) {
-      await this.readBase(pageStart, pageStart + held, grown, 0);
-      // Another write to this page may have made it while the base was read (FUSE runs
-      // writes to one file concurrently): its bytes are newer than the base's.
-      const made = this.pages.get(index);
-      if (made) {
-        if (made.length >= need) return made;
-        grown.fill(0);
-        grown.set(made);
+    for (;;) {
+      let page = this.pages.get(index);
+      if (!page || page.length < need) {
+        const held = Math.max(0, Math.min(PAGE_SIZE, this._size - pageStart));
+        const grown = new Uint8Array(pageLength(Math.max(need, held)));
+        if (page) grown.set(page);
+        else if (held > 0 && !(at === 0 && need === PAGE_SIZE)) {
+          const { base, baseLimit } = this;
+          await this.readBase(pageStart, pageStart + held, grown, 0);
+          // While the base was read, another write may have made this page (FUSE runs
+          // writes to one file side by side), a freeze may have made a new base, or a
+          // truncate cut it: what was read is stale, so start again from what is there now.
+          if (this.pages.has(index) || this.base !== base || this.baseLimit !== baseLimit) continue;
+        }
+        this.pages.set(index, (page = grown));
       }
+      page.set(bytes, at);
+      if (pageStart + need > this._size) this._size = pageStart + need;
+      return;
     }
-    this.pages.set(index, grown);
-    return grown;
   }
 
   /** Copies base bytes [start, stop) into out at `at`; past baseLimit they are zeros. */

@@ -234,8 +234,7 @@ export class Pond {
     this.fs.adjustPending(-Math.min(dirty, pending));
     this.flushingBytes = dirty;
     try {
-      const { chunked } = await spillFiles(files, this.oplog.content, this.cache, this.backend, (unfreed) => this.fs.adjustPending(unfreed));
-      this.spilledBytes += chunked;
+      this.spilledBytes += await spillFiles(files, this.oplog.content, this.cache, this.backend, (unfreed) => this.fs.adjustPending(unfreed));
       // Published now, not by the next commit: the chunks' data reaches the disk while
       // writes go on, as it did when pressure committed, and an fsync after a long write
       // has only the last part to sync (256 MiB: 0.6 s of fsync when all waited for it,

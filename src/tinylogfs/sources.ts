@@ -131,18 +131,16 @@ export class ChunkedContent implements ContentSource {
     if (end <= offset) return new Uint8Array(0);
     const i = this.startRead(offset, end);
     const start = this.offsets[i]!;
-    const first = await this.chunk(i);
-    if (end <= start + first.length) return first.subarray(offset - start, end - start);
+    if (end <= this.offsets[i + 1]!) return (await this.chunk(i)).subarray(offset - start, end - start);
     const out = new Uint8Array(end - offset);
-    await this.copyInto(i, first, offset, out);
+    await this.copyInto(i, offset, out);
     return out;
   }
 
   async readInto(offset: number, out: Uint8Array): Promise<void> {
     if (out.length === 0) return;
     if (offset + out.length > this.size) throw new RangeError(`readInto past the end: ${offset + out.length} > ${this.size}`);
-    const i = this.startRead(offset, offset + out.length);
-    await this.copyInto(i, await this.chunk(i), offset, out);
+    await this.copyInto(this.startRead(offset, offset + out.length), offset, out);
   }
 
   /** Notes a read of [offset, end) (scan detection, read-ahead); the index of its first chunk. */
@@ -160,15 +158,14 @@ export class ChunkedContent implements ContentSource {
     return i;
   }
 
-  /** Copies [offset, offset + out.length) into out, from chunk i (`first`, fetched) on. */
-  private async copyInto(i: number, first: Uint8Array, offset: number, out: Uint8Array): Promise<void> {
+  /** Copies [offset, offset + out.length) into out, from chunk i (the one holding `offset`) on. */
+  private async copyInto(i: number, offset: number, out: Uint8Array): Promise<void> {
     const end = offset + out.length;
-    // Fetch the rest in parallel: a 1 MiB read spans four or five chunks.
-    const want: number[] = [];
-    for (let j = i + 1; j < this.chunks.length && this.offsets[j]! < end; j++) want.push(j);
-    const rest = want.length === 0 ? [] : await Promise.all(want.map((j) => this.chunk(j)));
+    // Fetch them all in parallel, the first too: a 1 MiB read spans four or five chunks.
+    const want: Array<Promise<Uint8Array>> = [];
+    for (let j = i; j < this.chunks.length && this.offsets[j]! < end; j++) want.push(this.chunk(j));
     let pos = offset;
-    for (const bytes of [first, ...rest]) {
+    for (const bytes of await Promise.all(want)) {
       const cStart = this.offsets[i]!;
       const from = pos - cStart;
       const to = Math.min(bytes.length, end - cStart);

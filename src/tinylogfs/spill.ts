@@ -14,33 +14,26 @@ import type { LogBackend } from './LogBackend.js';
 /** Files whose dirty pages are worth a spill: below this, a page map costs little. */
 export const SPILL_MIN = 1024 * 1024;
 
-export interface SpillResult {
-  /** Dirty bytes of the files spilled (no longer held in pages). */
-  freed: number;
-  /** Bytes chunked: counted as written by the commit that names them. */
-  chunked: number;
-}
-
 /**
  * Spills each file's content as it is now; writes arriving meanwhile stay in pages on
- * top. A file that fails keeps its pages (nothing is lost); the error is thrown after
- * `unfreed` is told the dirty bytes that did not leave memory.
+ * top. Returns the bytes chunked (counted as written by the commit that names them). A
+ * file that fails keeps its pages (nothing is lost); the error is thrown after `unfreed`
+ * is told the dirty bytes that did not leave memory.
  */
 export async function spillFiles(files: readonly FileNode[], store: ContentStore, cache: ContentCache, backend: LogBackend,
-  unfreed: (bytes: number) => void): Promise<SpillResult> {
-  const result: SpillResult = { freed: 0, chunked: 0 };
+  unfreed: (bytes: number) => void): Promise<number> {
+  let chunkedBytes = 0;
   const taken = files.map((node) => ({ node, dirty: node.content.dirtyBytes, frozen: node.content.freeze() }));
   let next = 0;
   try {
     for (; next < taken.length; next++) {
-      const { node, dirty, frozen } = taken[next]!;
+      const { node, frozen } = taken[next]!;
       const { stored, chunked } = await stageChunks(frozen, store, cache, backend);
       // A commit that froze the file since keeps the frozen pages until it settles.
       node.content.settle(frozen, chunked);
-      result.freed += dirty;
-      result.chunked += stored.newBytes;
+      chunkedBytes += stored.newBytes;
     }
-    return result;
+    return chunkedBytes;
   } catch (err) {
     unfreed(taken.slice(next).reduce((n, t) => n + t.dirty, 0));
     throw err;

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PondError } from '../../src/errors.js';
 import { type FS, type FileNode } from '../../src/tinyfs/index.js';
 import { Pond, type PondOptions } from '../../src/tinylogfs/index.js';
+import { readWhole as get } from './readWhole.js';
 import { tempDirs } from './tempDirs.js';
 
 const me = { uid: 1000, gid: 1000 };
@@ -14,10 +15,6 @@ async function put(fs: FS, path: string, data: Uint8Array | string): Promise<voi
   const f = await fs.create(path, 0o644, me, false);
   await fs.truncate(f, 0);
   await fs.write(f, 0, typeof data === 'string' ? Buffer.from(data) : data);
-}
-async function get(fs: FS, path: string): Promise<Buffer> {
-  const f = (await fs.resolve(path)) as FileNode;
-  return Buffer.from(await fs.read(f, 0, f.size));
 }
 
 describe('Pond (TinyLogFS on disk)', () => {

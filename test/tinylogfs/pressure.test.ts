@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileNode } from '../../src/tinyfs/index.js';
 import { Pond, check } from '../../src/tinylogfs/index.js';
+import { readWhole } from './readWhole.js';
 import { tempDirs } from './tempDirs.js';
 
 // Dirty bytes count against the cache budget: past an eighth of it pressure() starts a
@@ -18,11 +18,6 @@ function chunkFiles(dir: string): number {
   const root = join(dir, 'content');
   if (!existsSync(root)) return 0;
   return readdirSync(root).filter((d) => d !== '.tmp').reduce((n, d) => n + readdirSync(join(root, d)).length, 0);
-}
-
-async function readAll(pond: Pond, path: string): Promise<Buffer> {
-  const f = (await pond.fs.resolve(path)) as FileNode;
-  return Buffer.from(await pond.fs.read(f, 0, f.size));
 }
 
 describe('Pond.pressure', () => {
@@ -47,11 +42,11 @@ describe('Pond.pressure', () => {
     expect(pond.version).toBe(0);
     expect(pond.fs.pendingBytes).toBe(150 * 1024);
     expect(f.content.dirtyBytes).toBeGreaterThanOrEqual(150 * 1024);
-    expect((await readAll(pond, '/f')).equals(data)).toBe(true);
+    expect((await readWhole(pond.fs, '/f')).equals(data)).toBe(true);
     // A second spill re-chunks from the last cut; what is read back does not change.
     await pond.spill(0);
     expect(f.content.dirtyBytes).toBe(0);
-    expect((await readAll(pond, '/f')).equals(data)).toBe(true);
+    expect((await readWhole(pond.fs, '/f')).equals(data)).toBe(true);
     // One commit names the staged chunks: one version, and it counts the bytes spilled.
     const c = await pond.flush('fsync');
     expect(c?.version).toBe(1);
@@ -59,7 +54,7 @@ describe('Pond.pressure', () => {
     await pond.close();
     expect(pond.version).toBe(1);
     const again = await Pond.open(dir, { readOnly: true });
-    expect((await readAll(again, '/f')).equals(data)).toBe(true);
+    expect((await readWhole(again.fs, '/f')).equals(data)).toBe(true);
     await again.close();
   });
 
@@ -109,7 +104,7 @@ describe('Pond.pressure', () => {
     // Dies without a commit: the lock is a dead writer's, the chunks named by no version.
     await (pond as unknown as { lock: { release(): Promise<void> } }).lock.release();
     const again = await Pond.open(dir);
-    expect((await readAll(again, '/f')).toString()).toBe('committed');
+    expect((await readWhole(again.fs, '/f')).toString()).toBe('committed');
     expect((await check(again.oplog)).damage).toEqual([]);
     await again.close();
   });
